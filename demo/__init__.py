@@ -1,0 +1,1 @@
+"""The README's main job: a demo run against the embedded Cassandra node."""
