@@ -101,7 +101,11 @@ def render_cassandra_yaml(cfg: NodeConfig) -> str:
         "auto_bootstrap: false",
         f"authenticator: {cfg.authenticator}",
         "authorizer: "
-        + ("CassandraAuthorizer" if cfg.authenticator == "PasswordAuthenticator" else "AllowAllAuthorizer"),
+        + (
+            "CassandraAuthorizer"
+            if cfg.authenticator == "PasswordAuthenticator"
+            else "AllowAllAuthorizer"
+        ),
         "data_file_directories:",
         f"  - {_yaml_quote(str(data / 'data'))}",
         f"commitlog_directory: {_yaml_quote(str(data / 'commitlog'))}",

@@ -85,6 +85,5 @@ def find_java(candidates: list[Path] | None = None) -> JavaRuntime:
     detail = "; tried: " + ", ".join(tried) if tried else "; no java executable was found"
     raise LauncherError(
         "No Java 11 or 17 runtime found: Cassandra 5.0 needs one. Install OpenJDK 17 "
-        "(e.g. `apt-get install openjdk-17-jre-headless`) or set COODIE_JAVA to its java"
-        + detail
+        "(e.g. `apt-get install openjdk-17-jre-headless`) or set COODIE_JAVA to its java" + detail
     )

@@ -117,7 +117,7 @@ def query_release_version(address: str, port: int, timeout: float = 10.0) -> str
         session = cluster.connect()
         row = session.execute("SELECT release_version FROM system.local", timeout=timeout).one()
         return str(row[0]) if row else None
-    except (NoHostAvailable, OSError, Exception):  # noqa: BLE001 - any failure means "not yet"
+    except (NoHostAvailable, OSError, Exception):
         return None
     finally:
         cluster.shutdown()

@@ -85,6 +85,13 @@ def _from_testcontainers(kind: str) -> Database:
     return Database((host,), port, f"testcontainers:{kind}", None, container.stop)
 
 
+def _stopper(node: EmbeddedNode) -> Callable[[], None]:
+    def stop() -> None:
+        node.stop()
+
+    return stop
+
+
 def acquire_database(node: EmbeddedNode | None = None) -> Database:
     """Return a database following the order in the module docstring."""
     env_points = os.environ.get("COODIE_CONTACT_POINTS", "").strip()
@@ -100,7 +107,8 @@ def acquire_database(node: EmbeddedNode | None = None) -> Database:
     node = node or EmbeddedNode()
     ours_already = node.pid() is not None
     status = node.start()
-    release = None if ours_already or os.environ.get("COODIE_KEEP_NODE") else node.stop
+    keep = ours_already or bool(os.environ.get("COODIE_KEEP_NODE"))
+    release = None if keep else _stopper(node)
     return Database(
         (status.address,), status.native_port, "embedded", status.release_version, release
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,11 @@ def test_yaml_has_the_fast_single_node_settings(tmp_path: Path) -> None:
 
 def test_yaml_uses_only_new_key_names(tmp_path: Path) -> None:
     text = render_cassandra_yaml(NodeConfig(home=tmp_path))
-    for old in ("enable_materialized_views", "enable_sasi_indexes", "enable_user_defined_functions"):
+    for old in (
+        "enable_materialized_views",
+        "enable_sasi_indexes",
+        "enable_user_defined_functions",
+    ):
         assert old not in text
     assert "scripted_user_defined_functions_enabled" not in text
     assert "allocate_tokens_for_local_replication_factor" not in text
@@ -115,7 +120,7 @@ def test_jvm_arguments(tmp_path: Path) -> None:
     ):
         assert flag in args
     assert "-XX:+AlwaysPreTouch" not in args
-    pairs = list(zip(args, args[1:]))
+    pairs = list(itertools.pairwise(args))
     assert ("--add-opens", "java.base/java.lang=ALL-UNNAMED") in pairs
     assert ("--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED") in pairs
 

@@ -27,7 +27,9 @@ GOOD = (
 
 
 def test_download_lands_complete_and_is_reused(tmp_path: Path) -> None:
-    lib = dist.ensure_distribution(root=tmp_path, progress=lambda m: None, command_factory=_writer(GOOD))
+    lib = dist.ensure_distribution(
+        root=tmp_path, progress=lambda m: None, command_factory=_writer(GOOD)
+    )
     assert lib == tmp_path / "cassandra-5.0.6" / "lib"
     assert (lib / "cassandra-all-5.0.6.jar").read_bytes() == b"x"
     assert dist.is_complete(tmp_path / "cassandra-5.0.6")
@@ -35,20 +37,27 @@ def test_download_lands_complete_and_is_reused(tmp_path: Path) -> None:
     def refuse(pom: Path, lib: Path) -> list[str]:
         raise AssertionError("a complete cache must not be downloaded again")
 
-    assert dist.ensure_distribution(root=tmp_path, progress=lambda m: None, command_factory=refuse) == lib
+    assert (
+        dist.ensure_distribution(root=tmp_path, progress=lambda m: None, command_factory=refuse)
+        == lib
+    )
 
 
 def test_failed_download_leaves_nothing_behind(tmp_path: Path) -> None:
     body = GOOD + "; print('Could not transfer artifact: Unknown host'); sys.exit(1)"
     with pytest.raises(LauncherError, match="Maven Central could not be reached"):
-        dist.ensure_distribution(root=tmp_path, progress=lambda m: None, command_factory=_writer(body))
+        dist.ensure_distribution(
+            root=tmp_path, progress=lambda m: None, command_factory=_writer(body)
+        )
     assert list(tmp_path.iterdir()) == []
 
 
 def test_success_without_server_jar_is_refused(tmp_path: Path) -> None:
     body = "import sys, pathlib; pathlib.Path(sys.argv[1]).mkdir(parents=True)"
     with pytest.raises(LauncherError, match="no cassandra-all jar"):
-        dist.ensure_distribution(root=tmp_path, progress=lambda m: None, command_factory=_writer(body))
+        dist.ensure_distribution(
+            root=tmp_path, progress=lambda m: None, command_factory=_writer(body)
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -57,7 +66,9 @@ def test_partial_cache_without_marker_is_not_used(tmp_path: Path) -> None:
     stale.mkdir(parents=True)
     (stale / "cassandra-all-5.0.6.jar").write_bytes(b"old")
     assert not dist.is_complete(tmp_path / "cassandra-5.0.6")
-    lib = dist.ensure_distribution(root=tmp_path, progress=lambda m: None, command_factory=_writer(GOOD))
+    lib = dist.ensure_distribution(
+        root=tmp_path, progress=lambda m: None, command_factory=_writer(GOOD)
+    )
     assert (lib / "cassandra-all-5.0.6.jar").read_bytes() == b"x"
 
 

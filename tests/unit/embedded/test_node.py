@@ -29,10 +29,14 @@ def test_port_held_by_someone_else(tmp_path: Path) -> None:
         holder.listen()
         port = holder.getsockname()[1]
         node = EmbeddedNode(
-            NodeConfig(home=tmp_path, native_port=port, storage_port=_free_port(), jmx_port=_free_port()),
+            NodeConfig(
+                home=tmp_path, native_port=port, storage_port=_free_port(), jmx_port=_free_port()
+            ),
             progress=lambda m: None,
         )
-        with pytest.raises(LauncherError, match=rf"port 127.0.0.1:{port} \(native transport\) is already in use"):
+        with pytest.raises(
+            LauncherError, match=rf"port 127.0.0.1:{port} \(native transport\) is already in use"
+        ):
             node.check_ports()
 
 
@@ -42,7 +46,9 @@ def test_node_dying_during_start_shows_its_log(tmp_path: Path) -> None:
     (lib / "jamm-0.4.0.jar").write_bytes(b"")
     fake_java = tmp_path / "java"
     fake_java.write_text(
-        "#!/bin/sh\necho 'ERROR Exception encountered during startup: boom' >> \"$COODIE_FAKE_LOG\"\nexit 3\n"
+        "#!/bin/sh\n"
+        "echo 'ERROR Exception encountered during startup: boom' >> \"$COODIE_FAKE_LOG\"\n"
+        "exit 3\n"
     )
     fake_java.chmod(0o755)
     cfg = NodeConfig(home=tmp_path / "node", native_port=_free_port())
