@@ -1,10 +1,12 @@
-"""``coodie-cassandra``: start, stop, inspect the embedded Cassandra node."""
+"""``coodie-cassandra``: start, stop, inspect the embedded Cassandra node(s)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from coodie_core.embedded.cluster import MAX_NODES, EmbeddedCluster, node_configs
+from coodie_core.embedded.distribution import cache_root
 from coodie_core.embedded.errors import LauncherError
 from coodie_core.embedded.node import EmbeddedNode
 
@@ -12,36 +14,72 @@ from coodie_core.embedded.node import EmbeddedNode
 def build_parser() -> argparse.ArgumentParser:
     """Return the command-line parser."""
     parser = argparse.ArgumentParser(
-        prog="coodie-cassandra", description="Run an embedded Apache Cassandra 5.0 test node."
+        prog="coodie-cassandra", description="Run embedded Apache Cassandra 5.0 test nodes."
     )
     sub = parser.add_subparsers(dest="command", required=True)
     start = sub.add_parser("start", help="download if needed, start, wait until it answers")
+    start.add_argument("--nodes", type=int, default=1, help="cluster size on 127.0.0.1.. (1)")
+    start.add_argument("--node", type=int, help="(re)start only this node of the cluster")
+    start.add_argument("--auth", action="store_true", help="enable PasswordAuthenticator")
     start.add_argument("--keep-data", action="store_true", help="reuse the previous data dir")
-    start.add_argument("--timeout", type=float, default=180.0, help="seconds to wait (180)")
-    stop = sub.add_parser("stop", help="stop the node this launcher started")
+    start.add_argument("--timeout", type=float, default=240.0, help="seconds to wait (240)")
+    stop = sub.add_parser("stop", help="stop the node(s) this launcher started")
+    stop.add_argument("--node", type=int, help="stop only this node")
     stop.add_argument("--grace", type=float, default=60.0, help="seconds before SIGKILL (60)")
-    sub.add_parser("status", help="say whether the node is up, and its version")
-    logs = sub.add_parser("logs", help="print the tail of the node's system.log")
+    kill = sub.add_parser("kill", help="SIGKILL one node (a crash, for fault tests)")
+    kill.add_argument("--node", type=int, required=True)
+    sub.add_parser("status", help="say whether each node is up, and its version")
+    logs = sub.add_parser("logs", help="print the tail of a node's system.log")
+    logs.add_argument("--node", type=int, default=1)
     logs.add_argument("-n", "--lines", type=int, default=60)
     return parser
+
+
+def known_cluster() -> EmbeddedCluster:
+    """The nodes whose home directories exist (node1 at least)."""
+    homes = cache_root() / "nodes"
+    count = max(
+        [1, *(int(p.name[4:]) for p in homes.glob("node[0-9]") if p.name[4:].isdigit())]
+    )
+    return EmbeddedCluster(node_configs(min(count, MAX_NODES)), progress=_stderr)
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _start(args: argparse.Namespace) -> int:
+    authenticator = "PasswordAuthenticator" if args.auth else "AllowAllAuthenticator"
+    cluster = EmbeddedCluster(node_configs(args.nodes, authenticator), progress=_stderr)
+    if args.node is not None:
+        node: EmbeddedNode = cluster.node(args.node)
+        print(node.start(keep_data=args.keep_data, timeout=args.timeout).describe())
+        return 0
+    for status in cluster.start(keep_data=args.keep_data, timeout=args.timeout):
+        print(status.describe())
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args = build_parser().parse_args(argv)
-    node = EmbeddedNode()
     try:
         if args.command == "start":
-            status = node.start(keep_data=args.keep_data, timeout=args.timeout)
-            print(status.describe())
-        elif args.command == "stop":
-            print("stopped" if node.stop(grace=args.grace) else "no node of ours was running")
+            return _start(args)
+        cluster = known_cluster()
+        if args.command == "stop":
+            nodes = [cluster.node(args.node)] if args.node else cluster.nodes
+            stopped = sum(n.stop(grace=args.grace) for n in nodes)
+            print(f"stopped {stopped} node(s)" if stopped else "no node of ours was running")
+        elif args.command == "kill":
+            print("killed" if cluster.node(args.node).kill() else "that node was not running")
         elif args.command == "status":
-            status = node.status()
-            print(status.describe())
-            return 0 if status.running else 3
+            statuses = [n.status() for n in cluster.nodes]
+            for number, status in enumerate(statuses, 1):
+                print(f"node{number}: {status.describe()}")
+            return 0 if statuses[0].running else 3
         else:
-            print(node.logs(args.lines))
+            print(cluster.node(args.node).logs(args.lines))
     except LauncherError as exc:
         print(f"coodie-cassandra: error: {exc}", file=sys.stderr)
         return 1

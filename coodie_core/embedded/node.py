@@ -100,8 +100,15 @@ def port_accepts(address: str, port: int, timeout: float = 1.0) -> bool:
         return False
 
 
-def query_release_version(address: str, port: int, timeout: float = 10.0) -> str | None:
+DEFAULT_SUPERUSER = ("cassandra", "cassandra")
+"""The superuser PasswordAuthenticator creates on a new node."""
+
+
+def query_release_version(
+    address: str, port: int, timeout: float = 10.0, credentials: tuple[str, str] | None = None
+) -> str | None:
     """Ask the node for ``release_version``; None if it does not answer yet."""
+    from cassandra.auth import PlainTextAuthProvider
     from cassandra.cluster import Cluster, NoHostAvailable
     from cassandra.policies import WhiteListRoundRobinPolicy
 
@@ -112,6 +119,7 @@ def query_release_version(address: str, port: int, timeout: float = 10.0) -> str
         connect_timeout=timeout,
         control_connection_timeout=timeout,
         protocol_version=5,
+        auth_provider=PlainTextAuthProvider(*credentials) if credentials else None,
     )
     try:
         session = cluster.connect()
@@ -141,6 +149,20 @@ class EmbeddedNode:
         self.progress = progress
 
     # -- inspection -------------------------------------------------------
+    def credentials(self) -> tuple[str, str] | None:
+        """The superuser login when the node was configured with authentication."""
+        if self.config.authenticator == "PasswordAuthenticator":
+            return DEFAULT_SUPERUSER
+        try:  # a node started earlier, maybe with --auth
+            text = (self.config.conf_dir / "cassandra.yaml").read_text()
+        except OSError:
+            return None
+        return DEFAULT_SUPERUSER if "authenticator: PasswordAuthenticator" in text else None
+
+    def _version(self) -> str | None:
+        cfg = self.config
+        return query_release_version(cfg.address, cfg.native_port, credentials=self.credentials())
+
     def pid(self) -> int | None:
         """The pid of our running node, or None."""
         return read_pid(self.config.pidfile)
@@ -151,7 +173,7 @@ class EmbeddedNode:
         pid = self.pid()
         version = None
         if pid is not None and port_accepts(cfg.address, cfg.native_port):
-            version = query_release_version(cfg.address, cfg.native_port)
+            version = self._version()
         return NodeStatus(pid is not None, pid, version, cfg.address, cfg.native_port)
 
     def logs(self, lines: int = 60) -> str:
@@ -221,7 +243,7 @@ class EmbeddedNode:
                     + self.logs()
                 )
             if port_accepts(cfg.address, cfg.native_port):
-                version = query_release_version(cfg.address, cfg.native_port)
+                version = self._version()
                 if version:
                     return version
             if elapsed > timeout:
@@ -254,6 +276,15 @@ class EmbeddedNode:
         return NodeStatus(True, pid, version, cfg.address, cfg.native_port)
 
     # -- stop -------------------------------------------------------------
+    def kill(self) -> bool:
+        """Kill our node at once with SIGKILL (a crash, for fault tests)."""
+        pid = self.pid()
+        if pid is None:
+            return False
+        self._terminate(pid, grace=0.0)
+        self.config.pidfile.unlink(missing_ok=True)
+        return True
+
     def stop(self, grace: float = 60.0) -> bool:
         """Stop our node: SIGTERM, then SIGKILL after ``grace`` seconds.
 
@@ -268,14 +299,16 @@ class EmbeddedNode:
         return True
 
     def _terminate(self, pid: int, grace: float) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
+        if grace > 0:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
             if not _alive(pid):
                 return
             time.sleep(0.2)
-        self.progress(f"Cassandra (pid {pid}) ignored SIGTERM for {grace:.0f}s; killing it")
+        if grace > 0:
+            self.progress(f"Cassandra (pid {pid}) ignored SIGTERM for {grace:.0f}s; killing it")
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         while _alive(pid):
