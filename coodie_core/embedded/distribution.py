@@ -117,7 +117,7 @@ def _run_maven(command: list[str], progress: Progress) -> None:
         tail = [*tail[-39:], line.rstrip()]
         if "Downloaded from" in line:
             downloaded += 1
-            if downloaded % 20 == 0:
+            if downloaded % 100 == 0:
                 progress(f"  ... {downloaded} files downloaded ({time.monotonic() - started:.0f}s)")
     code = proc.wait()
     if code != 0:
