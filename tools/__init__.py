@@ -1,0 +1,1 @@
+"""Developer tools for coodie (upstream test inventory, parity ledger)."""
