@@ -1,0 +1,1 @@
+"""Ported ``tests/integration`` of the python-driver (cqlengine part only)."""

@@ -1,0 +1,1 @@
+"""Ported ``tests/integration/cqlengine``: one module per upstream test file, same names."""
