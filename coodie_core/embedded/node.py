@@ -109,13 +109,14 @@ def query_release_version(
 ) -> str | None:
     """Ask the node for ``release_version``; None if it does not answer yet."""
     from cassandra.auth import PlainTextAuthProvider
-    from cassandra.cluster import Cluster, NoHostAvailable
+    from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile, NoHostAvailable
     from cassandra.policies import WhiteListRoundRobinPolicy
 
+    profile = ExecutionProfile(load_balancing_policy=WhiteListRoundRobinPolicy([address]))
     cluster = Cluster(
         [address],
         port=port,
-        load_balancing_policy=WhiteListRoundRobinPolicy([address]),
+        execution_profiles={EXEC_PROFILE_DEFAULT: profile},
         connect_timeout=timeout,
         control_connection_timeout=timeout,
         protocol_version=5,
