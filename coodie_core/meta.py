@@ -1,0 +1,330 @@
+"""Table metadata: one frozen :class:`TableMeta` per document class.
+
+Built once from Pydantic's resolved ``model_fields`` (so ``from __future__ import
+annotations`` works) and the class's inner ``Settings``, which is parsed into a
+typed :class:`TableSettings`; an unknown setting is an error.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+import pydantic
+from pydantic.fields import FieldInfo
+
+from coodie_core.cqltypes import check_value, cql_type_for, parse_type, strip_optional
+from coodie_core.errors import InvalidValue, ModelDefinitionError, UnknownField
+from coodie_core.fields import ClusteringKey, Counter, Indexed, PartitionKey, Static
+from coodie_core.identifiers import quote, validate_name
+
+__all__ = [
+    "TABLE_OPTIONS",
+    "ColumnMeta",
+    "TableMeta",
+    "TableSettings",
+    "build_table_meta",
+    "parse_settings",
+    "snake_case",
+]
+
+#: Table options a ``Settings`` class may set (rendered in ``WITH`` clauses).
+TABLE_OPTIONS = frozenset(
+    {
+        "additional_write_policy",
+        "bloom_filter_fp_chance",
+        "caching",
+        "cdc",
+        "comment",
+        "compaction",
+        "compression",
+        "crc_check_chance",
+        "default_time_to_live",
+        "gc_grace_seconds",
+        "max_index_interval",
+        "memtable_flush_period_in_ms",
+        "min_index_interval",
+        "read_repair",
+        "speculative_retry",
+    }
+)
+_SETTINGS_KEYS = frozenset({"name", "keyspace", "connection", "abstract"}) | TABLE_OPTIONS
+
+
+def snake_case(name: str) -> str:
+    """``UserEvent`` -> ``user_event``; ``HTTPLog`` -> ``http_log``."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    """The parsed ``Settings`` of a document class."""
+
+    name: str | None = None
+    keyspace: str | None = None
+    connection: str | None = None
+    abstract: bool = False
+    options: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def parse_settings(
+    model_name: str, settings: type | None, inherited: TableSettings
+) -> TableSettings:
+    """Parse a ``Settings`` class; keyspace, connection and options are inherited."""
+    if settings is None:
+        return TableSettings(
+            keyspace=inherited.keyspace,
+            connection=inherited.connection,
+            options=inherited.options,
+        )
+    values = {k: v for k, v in vars(settings).items() if not k.startswith("__")}
+    unknown = sorted(set(values) - _SETTINGS_KEYS)
+    if unknown:
+        raise ModelDefinitionError(
+            f"{model_name}.Settings: unknown setting(s) {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(_SETTINGS_KEYS))}"
+        )
+    for key in ("name", "keyspace", "connection"):
+        if values.get(key) is not None and not isinstance(values[key], str):
+            raise ModelDefinitionError(f"{model_name}.Settings.{key} must be a string")
+    if values.get("name") is not None:
+        validate_name(values["name"], "table")
+    if values.get("keyspace") is not None:
+        validate_name(values["keyspace"], "keyspace")
+    options = dict(inherited.options)
+    options.update({k: v for k, v in values.items() if k in TABLE_OPTIONS})
+    return TableSettings(
+        name=values.get("name"),
+        keyspace=values.get("keyspace", inherited.keyspace),
+        connection=values.get("connection", inherited.connection),
+        abstract=bool(values.get("abstract", False)),
+        options=MappingProxyType(options),
+    )
+
+
+@dataclass(frozen=True)
+class ColumnMeta:
+    """One column: its CQL type and role, and how to check values for it."""
+
+    model_name: str
+    name: str
+    cql_type: str
+    annotation: Any = field(repr=False, compare=False)
+    partition_position: int | None = None
+    clustering_position: int | None = None
+    clustering_order: str = "ASC"
+    static: bool = False
+    index: Indexed | None = None
+    nullable: bool = True
+
+    @property
+    def quoted(self) -> str:
+        """The column name as it appears in CQL."""
+        return quote(self.name)
+
+    @property
+    def is_key(self) -> bool:
+        """True for partition key and clustering columns."""
+        return self.partition_position is not None or self.clustering_position is not None
+
+    @property
+    def kind(self) -> str:
+        """The outer CQL type name without ``frozen`` (``list``, ``map``, ``int``...)."""
+        return parse_type(self.cql_type).unfrozen().name
+
+    @property
+    def is_multicell(self) -> bool:
+        """True for non-frozen collections (they read back ``None`` when empty)."""
+        node = parse_type(self.cql_type)
+        return node.name in ("list", "set", "map")
+
+    @cached_property
+    def _adapter(self) -> pydantic.TypeAdapter[Any]:
+        return _adapter(self.annotation)
+
+    @cached_property
+    def _part_adapters(self) -> dict[str, pydantic.TypeAdapter[Any]]:
+        args = typing.get_args(strip_optional(_unannotated(self.annotation)))
+        if self.kind == "map" and len(args) == 2:
+            return {"key": _adapter(args[0]), "item": _adapter(args[1])}
+        return {"item": _adapter(args[0] if args else Any)}
+
+    def validate(self, value: object, *, part: str | None = None) -> object:
+        """Validate (and coerce) a value for this column, or raise InvalidValue.
+
+        ``part="item"`` checks one element of a list or set (one value of a map),
+        ``part="key"`` one key of a map.
+        """
+        if part is None:
+            adapter = self._adapter
+        elif part in self._part_adapters:
+            adapter = self._part_adapters[part]
+        else:
+            raise InvalidValue(self.model_name, self.name, value, f"{self.kind} has no {part}s")
+        try:
+            checked = adapter.validate_python(value)
+        except pydantic.ValidationError as exc:
+            reason = "; ".join(e["msg"] for e in exc.errors())
+            raise InvalidValue(self.model_name, self.name, value, reason) from None
+        problem = None if part else check_value(self.cql_type, checked)
+        if problem is not None:
+            raise InvalidValue(self.model_name, self.name, value, problem)
+        return checked
+
+
+def _adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
+    config = pydantic.ConfigDict(arbitrary_types_allowed=True)  # Duration and friends
+    return pydantic.TypeAdapter(annotation, config=config)
+
+
+def _unannotated(annotation: Any) -> Any:
+    annotation = strip_optional(annotation)
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _unannotated(typing.get_args(annotation)[0])
+    return annotation
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    """Everything coodie knows about a document's table, computed once per class."""
+
+    model_name: str
+    name: str
+    columns: tuple[ColumnMeta, ...]
+    settings: TableSettings
+
+    @property
+    def keyspace(self) -> str | None:
+        """The keyspace from ``Settings`` (else the connection's default)."""
+        return self.settings.keyspace
+
+    @property
+    def partition_key(self) -> tuple[ColumnMeta, ...]:
+        """Partition key columns in order."""
+        cols = [c for c in self.columns if c.partition_position is not None]
+        return tuple(sorted(cols, key=lambda c: c.partition_position or 0))
+
+    @property
+    def clustering_key(self) -> tuple[ColumnMeta, ...]:
+        """Clustering columns in order."""
+        cols = [c for c in self.columns if c.clustering_position is not None]
+        return tuple(sorted(cols, key=lambda c: c.clustering_position or 0))
+
+    @property
+    def primary_key(self) -> tuple[ColumnMeta, ...]:
+        """Partition key then clustering columns."""
+        return self.partition_key + self.clustering_key
+
+    @property
+    def is_counter_table(self) -> bool:
+        """True when the table holds counters."""
+        return any(c.cql_type == "counter" for c in self.columns)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """All column names in declaration order."""
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> ColumnMeta:
+        """The column called ``name``, or :class:`UnknownField`."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise UnknownField(self.model_name, name)
+
+
+def build_table_meta(
+    model_name: str, fields: Mapping[str, FieldInfo], settings: TableSettings
+) -> TableMeta:
+    """Build the :class:`TableMeta` of a model from its resolved Pydantic fields."""
+    columns: list[ColumnMeta] = []
+    for name, info in fields.items():
+        validate_name(name, "column")
+        columns.append(_column(model_name, name, info))
+    table = TableMeta(
+        model_name=model_name,
+        name=settings.name or snake_case(model_name),
+        columns=_ordered_keys(columns),
+        settings=settings,
+    )
+    _check_table(table)
+    return table
+
+
+def _column(model_name: str, name: str, info: FieldInfo) -> ColumnMeta:
+    meta = info.metadata
+    pk = next((m for m in meta if isinstance(m, PartitionKey)), None)
+    ck = next((m for m in meta if isinstance(m, ClusteringKey)), None)
+    where = f"{model_name}.{name}"
+    if pk is not None and ck is not None:
+        raise ModelDefinitionError(f"{where}: both partition key and clustering key")
+    try:
+        cql_type = cql_type_for(info.annotation, meta)
+    except ModelDefinitionError as exc:
+        raise ModelDefinitionError(f"{where}: {exc}") from None
+    column = ColumnMeta(
+        model_name=model_name,
+        name=name,
+        cql_type=cql_type,
+        annotation=info.rebuild_annotation(),
+        partition_position=pk.position if pk else None,
+        clustering_position=ck.position if ck else None,
+        clustering_order=ck.order if ck else "ASC",
+        static=any(isinstance(m, Static) for m in meta),
+        index=next((m for m in meta if isinstance(m, Indexed)), None),
+        nullable=strip_optional(info.annotation) is not info.annotation,
+    )
+    if column.is_key and (column.static or column.is_multicell or cql_type == "counter"):
+        raise ModelDefinitionError(
+            f"{where}: a key column cannot be static, a counter or a non-frozen collection"
+        )
+    if column.is_key and any(isinstance(m, Counter) for m in meta):
+        raise ModelDefinitionError(f"{where}: a key column cannot be a counter")
+    return column
+
+
+def _ordered_keys(columns: list[ColumnMeta]) -> tuple[ColumnMeta, ...]:
+    """Renumber key positions 0..n-1, keeping declaration order among equal positions."""
+    result = list(columns)
+    pks = sorted(
+        (i for i, c in enumerate(result) if c.partition_position is not None),
+        key=lambda i: result[i].partition_position or 0,
+    )
+    for rank, i in enumerate(pks):
+        result[i] = replace(result[i], partition_position=rank)
+    cks = sorted(
+        (i for i, c in enumerate(result) if c.clustering_position is not None),
+        key=lambda i: result[i].clustering_position or 0,
+    )
+    for rank, i in enumerate(cks):
+        result[i] = replace(result[i], clustering_position=rank)
+    return tuple(result)
+
+
+def _check_table(table: TableMeta) -> None:
+    model = table.model_name
+    validate_name(table.name, "table")
+    if not table.partition_key:
+        raise ModelDefinitionError(f"{model}: no partition key; mark a field PartitionKey()")
+    statics = [c.name for c in table.columns if c.static]
+    if statics and not table.clustering_key:
+        raise ModelDefinitionError(f"{model}: static column(s) {statics} need clustering keys")
+    if table.is_counter_table:
+        others = [c.name for c in table.columns if not c.is_key and c.cql_type != "counter"]
+        if others:
+            raise ModelDefinitionError(
+                f"{model}: a counter table holds only keys and counters, not {others}"
+            )
+    for col in table.columns:
+        if (
+            col.index is not None
+            and col.partition_position is not None
+            and (len(table.partition_key) == 1)
+        ):
+            raise ModelDefinitionError(f"{model}.{col.name}: cannot index a sole partition key")

@@ -1,0 +1,407 @@
+"""The immutable, chainable :class:`QuerySet`.
+
+Each chained call returns a new QuerySet over a new frozen :class:`QueryState`.
+Filters, ordering and values are checked when they are added, and the
+index/``ALLOW FILTERING`` rule when the query is built, so bad input raises a
+typed error before anything is sent. Every I/O method builds an
+:class:`~coodie_core.operations.Operation` and hands it to ``run`` (sync) or
+``arun`` (``a``-prefixed twin).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from coodie_core.errors import InvalidQuery
+from coodie_core.execution import arun, resolve_table, run
+from coodie_core.lookups import LOOKUPS, TOKEN_OPS, check_filter_value, positive
+from coodie_core.meta import TableMeta
+from coodie_core.operations import (
+    Operation,
+    Options,
+    Page,
+    ResultPage,
+    count_of,
+    ignore,
+    list_of,
+    page_of,
+)
+from coodie_core.rows import DocumentDecoder, ValuesDecoder
+from coodie_core.statements import (
+    Assignment,
+    Condition,
+    Delete,
+    Select,
+    TokenWhere,
+    Update,
+    Where,
+)
+
+if TYPE_CHECKING:
+    from coodie_core.document import Document
+
+__all__ = ["QuerySet", "QueryState"]
+
+D = TypeVar("D", bound="Document")
+
+
+@dataclass(frozen=True)
+class QueryState:
+    """Everything a query is made of; QuerySets are thin wrappers around one."""
+
+    where: tuple[Condition, ...] = ()
+    order_by: tuple[tuple[str, bool], ...] = ()
+    limit: int | None = None
+    per_partition_limit: int | None = None
+    allow_filtering: bool = False
+    columns: tuple[str, ...] | None = None  # None: every column
+    options: Options = field(default_factory=Options)
+    connection: str | None = None
+
+
+class QuerySet(Generic[D]):
+    """A lazy query over one document class; see the module docstring."""
+
+    __slots__ = ("model", "state")
+
+    def __init__(self, model: type[D], state: QueryState | None = None) -> None:
+        self.model = model
+        self.state = state or QueryState()
+
+    def __repr__(self) -> str:
+        return f"QuerySet({self.model.__name__}, {self.state!r})"
+
+    @property
+    def _table(self) -> TableMeta:
+        return self.model.table_meta()
+
+    def _with(self, **changes: Any) -> QuerySet[D]:
+        return QuerySet(self.model, replace(self.state, **changes))
+
+    def _with_options(self, **changes: Any) -> QuerySet[D]:
+        return self._with(options=replace(self.state.options, **changes))
+
+    # -- building ---------------------------------------------------------------
+
+    def filter(self, **lookups: object) -> QuerySet[D]:
+        """Add conditions: ``field=v``, ``field__in=[..]``, ``__gt/__gte/__lt/__lte``,
+        ``__contains``, ``__contains_key``, ``__like``."""
+        conditions = [self._condition(key, value) for key, value in lookups.items()]
+        return self._with(where=self.state.where + tuple(conditions))
+
+    def _condition(self, key: str, value: object) -> Where:
+        name, _, suffix = key.partition("__")
+        column = self._table.column(name)
+        if suffix and suffix not in LOOKUPS:
+            raise InvalidQuery(
+                f"{self.model.__name__}.{name}: unknown lookup {suffix!r}; "
+                f"use one of {', '.join(LOOKUPS)}"
+            )
+        op = LOOKUPS[suffix or "eq"]
+        return Where(name, op, check_filter_value(column, op, value))
+
+    def token_range(
+        self,
+        *,
+        gt: object = None,
+        gte: object = None,
+        lt: object = None,
+        lte: object = None,
+    ) -> QuerySet[D]:
+        """Restrict the partition-key token: an int is a raw token, a tuple holds
+        partition key values (``token(k) > token(?)``)."""
+        keys = tuple(c.name for c in self._table.partition_key)
+        conditions = []
+        for suffix, value in (("gt", gt), ("gte", gte), ("lt", lt), ("lte", lte)):
+            if value is None:
+                continue
+            op = TOKEN_OPS[suffix]
+            if isinstance(value, int) and not isinstance(value, bool):
+                conditions.append(TokenWhere(keys, op, (value,), raw=True))
+            elif isinstance(value, tuple) and len(value) == len(keys):
+                checked = tuple(
+                    c.validate(v) for c, v in zip(self._table.partition_key, value, strict=True)
+                )
+                conditions.append(TokenWhere(keys, op, checked))
+            else:
+                raise InvalidQuery(
+                    f"{self.model.__name__}: token bound must be an int or a tuple of "
+                    f"{len(keys)} partition key value(s), not {value!r}"
+                )
+        return self._with(where=self.state.where + tuple(conditions))
+
+    def order_by(self, *names: str) -> QuerySet[D]:
+        """Order by clustering columns; prefix a name with ``-`` for descending."""
+        order = []
+        for raw in names:
+            name = raw.lstrip("-")
+            column = self._table.column(name)
+            if column.clustering_position is None:
+                raise InvalidQuery(
+                    f"{self.model.__name__}.{name}: order_by needs a clustering column"
+                )
+            order.append((name, raw.startswith("-")))
+        return self._with(order_by=tuple(order))
+
+    def limit(self, n: int) -> QuerySet[D]:
+        """Return at most ``n`` rows (bound as ``LIMIT ?``)."""
+        return self._with(limit=positive("limit", n))
+
+    def per_partition_limit(self, n: int) -> QuerySet[D]:
+        """Return at most ``n`` rows per partition (``PER PARTITION LIMIT ?``)."""
+        return self._with(per_partition_limit=positive("per_partition_limit", n))
+
+    def allow_filtering(self) -> QuerySet[D]:
+        """Add ``ALLOW FILTERING`` (lets the query filter on non-key columns)."""
+        return self._with(allow_filtering=True)
+
+    def only(self, *names: str) -> QuerySet[D]:
+        """Load only these columns; documents come back partial."""
+        for name in names:
+            self._table.column(name)
+        return self._with(columns=tuple(dict.fromkeys(names)))
+
+    def defer(self, *names: str) -> QuerySet[D]:
+        """Load every column but these; documents come back partial."""
+        for name in names:
+            self._table.column(name)
+        current = self.state.columns or self._table.names
+        return self._with(columns=tuple(c for c in current if c not in names))
+
+    def consistency(self, level: int) -> QuerySet[D]:
+        """Use this ``cassandra.ConsistencyLevel`` for the query."""
+        return self._with_options(consistency=level)
+
+    def timeout(self, seconds: float) -> QuerySet[D]:
+        """Use this client-side request timeout."""
+        return self._with_options(timeout=seconds)
+
+    def page_size(self, n: int) -> QuerySet[D]:
+        """Fetch this many rows per page when iterating."""
+        return self._with_options(page_size=positive("page_size", n))
+
+    def using(self, connection: str) -> QuerySet[D]:
+        """Run on the named connection instead of the model's."""
+        return self._with(connection=connection)
+
+    # -- statements ---------------------------------------------------------------
+
+    def _check_filtering(self) -> None:
+        if self.state.allow_filtering:
+            return
+        for cond in self.state.where:
+            if isinstance(cond, Where):
+                column = self._table.column(cond.column)
+                if not column.is_key and column.index is None:
+                    raise InvalidQuery(
+                        f"{self.model.__name__}.{cond.column}: filtering on a column that is "
+                        "neither a key nor indexed needs allow_filtering()"
+                    )
+
+    def _select(self, **changes: Any) -> Select:
+        self._check_filtering()
+        select = Select(
+            table=resolve_table(self._table),
+            columns=self.state.columns or self._table.names,
+            where=self.state.where,
+            order_by=self.state.order_by,
+            limit=self.state.limit,
+            per_partition_limit=self.state.per_partition_limit,
+            allow_filtering=self.state.allow_filtering,
+        )
+        return replace(select, **changes)
+
+    def _decoder(self) -> DocumentDecoder[D]:
+        columns = self.state.columns or self._table.names
+        partial = self.state.columns is not None and set(columns) != set(self._table.names)
+        return DocumentDecoder(self.model, self._table, columns, partial)
+
+    def _op(
+        self, statement: Select | Update | Delete, result: Any, **options: Any
+    ) -> Operation[Any]:
+        return Operation(
+            statement,
+            result,
+            replace(self.state.options, **options),
+            self.state.connection or self._table.settings.connection,
+            fetch_all=False,
+        )
+
+    def all_op(self) -> Operation[list[D]]:
+        """The operation behind :meth:`all` (every page fetched)."""
+        return replace(self._op(self._select(), list_of(self._decoder())), fetch_all=True)
+
+    def first_op(self) -> Operation[D | None]:
+        """The operation behind :meth:`first`."""
+        decode = self._decoder()
+        return self._op(self._select(limit=1), lambda p: decode(p.rows[0]) if p.rows else None)
+
+    def get_op(self) -> Operation[D]:
+        """The operation behind :meth:`get` (reads two rows to detect duplicates)."""
+        decode, model = self._decoder(), self.model
+
+        def read(page: ResultPage) -> D:
+            if not page.rows:
+                raise model.DoesNotExist(f"{model.__name__} matching {self._describe()} not found")
+            if len(page.rows) > 1:
+                raise model.MultipleObjectsReturned(
+                    f"more than one {model.__name__} matches {self._describe()}"
+                )
+            return decode(page.rows[0])
+
+        return self._op(self._select(limit=2), read)
+
+    def count_op(self) -> Operation[int]:
+        """The operation behind :meth:`count` (``SELECT COUNT(*)``, no LIMIT)."""
+        return self._op(self._select(count=True, limit=None, order_by=()), count_of)
+
+    def page_op(
+        self, paging_state: bytes | None = None, size: int | None = None
+    ) -> Operation[Page[D]]:
+        """The operation behind :meth:`page`."""
+        size = size or self.state.options.page_size
+        return self._op(
+            self._select(), page_of(self._decoder()), paging_state=paging_state, page_size=size
+        )
+
+    def distinct_op(self) -> Operation[list[dict[str, Any]]]:
+        """The operation behind :meth:`distinct_keys`."""
+        keys = tuple(c.name for c in self._table.partition_key)
+        select = self._select(columns=keys, distinct=True, order_by=())
+        op = self._op(select, list_of(ValuesDecoder(self._table, keys)))
+        return replace(op, fetch_all=True)
+
+    def _write_where(self, what: str, full_key: bool) -> tuple[Condition, ...]:
+        """The conditions of a bulk write: keys only, partition key (and for an
+        update every clustering column) pinned with ``=`` or ``IN``."""
+        pinned = {
+            c.column for c in self.state.where if isinstance(c, Where) and c.op in ("=", "IN")
+        }
+        keys = self._table.primary_key if full_key else self._table.partition_key
+        missing = [c.name for c in keys if c.name not in pinned]
+        others = [
+            c.column if isinstance(c, Where) else "token"
+            for c in self.state.where
+            if isinstance(c, TokenWhere) or not self._table.column(c.column).is_key
+        ]
+        if missing or others:
+            raise InvalidQuery(
+                f"{self.model.__name__}: {what} needs = or IN on {[c.name for c in keys]} "
+                f"and no other filters (missing {missing}, other {others})"
+            )
+        return self.state.where
+
+    def delete_op(self) -> Operation[None]:
+        """The operation behind :meth:`delete` (rows of the pinned partitions)."""
+        delete = Delete(resolve_table(self._table), self._write_where("delete", False))
+        return self._op(delete, ignore)
+
+    def update_op(self, **values: object) -> Operation[None]:
+        """The operation behind :meth:`update` (``UPDATE ... SET``, every key pinned)."""
+        assignments = []
+        for name, value in values.items():
+            column = self._table.column(name)
+            if column.is_key:
+                raise InvalidQuery(f"{self.model.__name__}.{name}: cannot update a key column")
+            checked = None if value is None else column.validate(value)
+            assignments.append(Assignment(name, "set", checked))
+        if not assignments:
+            raise InvalidQuery(f"{self.model.__name__}: update() needs at least one field")
+        where = self._write_where("update", True)
+        update = Update(resolve_table(self._table), tuple(assignments), where)
+        return self._op(update, ignore)
+
+    def _describe(self) -> str:
+        return ", ".join(
+            f"{c.column} {c.op} {c.value!r}" for c in self.state.where if isinstance(c, Where)
+        )
+
+    # -- execution: sync and async twins ------------------------------------------
+
+    def all(self) -> list[D]:
+        """Every matching document (all pages)."""
+        return run(self.all_op())
+
+    async def aall(self) -> list[D]:
+        """Every matching document (all pages)."""
+        return await arun(self.all_op())
+
+    def first(self) -> D | None:
+        """The first matching document, or None."""
+        return run(self.first_op())
+
+    async def afirst(self) -> D | None:
+        """The first matching document, or None."""
+        return await arun(self.first_op())
+
+    def get(self, **lookups: object) -> D:
+        """The single matching document; raises the model's DoesNotExist or
+        MultipleObjectsReturned."""
+        return run(self.filter(**lookups).get_op())
+
+    async def aget(self, **lookups: object) -> D:
+        """The single matching document (see :meth:`get`)."""
+        return await arun(self.filter(**lookups).get_op())
+
+    def count(self) -> int:
+        """How many rows match."""
+        return run(self.count_op())
+
+    async def acount(self) -> int:
+        """How many rows match."""
+        return await arun(self.count_op())
+
+    def page(self, paging_state: bytes | None = None, size: int | None = None) -> Page[D]:
+        """One page of documents plus the state for the next (None at the end)."""
+        return run(self.page_op(paging_state, size))
+
+    async def apage(self, paging_state: bytes | None = None, size: int | None = None) -> Page[D]:
+        """One page of documents plus the state for the next (None at the end)."""
+        return await arun(self.page_op(paging_state, size))
+
+    def distinct_keys(self) -> list[dict[str, Any]]:
+        """The distinct partition keys (``SELECT DISTINCT``), as dicts."""
+        return run(self.distinct_op())
+
+    async def adistinct_keys(self) -> list[dict[str, Any]]:
+        """The distinct partition keys (``SELECT DISTINCT``), as dicts."""
+        return await arun(self.distinct_op())
+
+    def delete(self) -> None:
+        """Delete the matching rows (the partition key must be pinned)."""
+        run(self.delete_op())
+
+    async def adelete(self) -> None:
+        """Delete the matching rows (the partition key must be pinned)."""
+        await arun(self.delete_op())
+
+    def update(self, **values: object) -> None:
+        """Set fields on the matching rows (the whole primary key must be pinned)."""
+        run(self.update_op(**values))
+
+    async def aupdate(self, **values: object) -> None:
+        """Set fields on the matching rows (the whole primary key must be pinned)."""
+        await arun(self.update_op(**values))
+
+    def __iter__(self) -> Iterator[D]:
+        """Iterate page by page (``page_size`` rows per round trip)."""
+        state: bytes | None = None
+        while True:
+            page = run(self.page_op(state))
+            yield from page.items
+            if page.paging_state is None:
+                return
+            state = page.paging_state
+
+    async def __aiter__(self) -> AsyncIterator[D]:
+        """Iterate page by page without blocking the event loop."""
+        state: bytes | None = None
+        while True:
+            page = await arun(self.page_op(state))
+            for item in page.items:
+                yield item
+            if page.paging_state is None:
+                return
+            state = page.paging_state

@@ -1,0 +1,280 @@
+"""Frozen CQL statement values and the one :func:`render` that turns them into text.
+
+``render(statement)`` returns ``(cql, values)``. Every variable, TTL, TIMESTAMP and
+LIMIT included, is a ``?`` bind marker, so the CQL text depends only on the
+statement's *shape* and one prepared statement serves every value. Identifiers are
+validated and quoted here, at the single place CQL text is produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from coodie_core.errors import InvalidQuery
+from coodie_core.identifiers import quote, validate_name
+
+__all__ = [
+    "Assignment",
+    "Batch",
+    "Ddl",
+    "Delete",
+    "Insert",
+    "Select",
+    "Statement",
+    "Table",
+    "TokenWhere",
+    "Update",
+    "Where",
+    "render",
+]
+
+Op = Literal["=", "IN", ">", ">=", "<", "<=", "CONTAINS", "CONTAINS KEY", "LIKE", "!="]
+_OPS = frozenset({"=", "IN", ">", ">=", "<", "<=", "CONTAINS", "CONTAINS KEY", "LIKE", "!="})
+
+
+@dataclass(frozen=True)
+class Table:
+    """A keyspace-qualified table name."""
+
+    keyspace: str
+    name: str
+
+    def render(self) -> str:
+        """``keyspace.table``, each part validated and quoted as needed."""
+        ks = quote(validate_name(self.keyspace, "keyspace"))
+        return f"{ks}.{quote(validate_name(self.name, 'table'))}"
+
+
+@dataclass(frozen=True)
+class Where:
+    """``column <op> ?`` (``IN ?`` binds one list)."""
+
+    column: str
+    op: Op
+    value: object
+
+
+@dataclass(frozen=True)
+class TokenWhere:
+    """``token(k1, k2) <op> token(?, ?)``, or ``token(k) <op> ?`` for a raw token."""
+
+    columns: tuple[str, ...]
+    op: Op
+    values: tuple[object, ...]
+    raw: bool = False
+
+
+Condition = Where | TokenWhere
+
+
+@dataclass(frozen=True)
+class Select:
+    """A SELECT; ``count=True`` selects ``COUNT(*)``."""
+
+    table: Table
+    columns: tuple[str, ...]
+    where: tuple[Condition, ...] = ()
+    order_by: tuple[tuple[str, bool], ...] = ()  # (column, descending)
+    limit: int | None = None
+    per_partition_limit: int | None = None
+    allow_filtering: bool = False
+    distinct: bool = False
+    count: bool = False
+
+
+@dataclass(frozen=True)
+class Insert:
+    """An INSERT (an upsert unless ``if_not_exists``)."""
+
+    table: Table
+    columns: tuple[str, ...]
+    values: tuple[object, ...]
+    if_not_exists: bool = False
+    ttl: int | None = None
+    timestamp: int | None = None
+
+
+AssignOp = Literal["set", "add", "remove", "prepend", "set_item"]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One SET clause item.
+
+    ``set``: ``c = ?``; ``add``: ``c = c + ?`` (append, add to set or map, counter
+    increment); ``remove``: ``c = c - ?``; ``prepend``: ``c = ? + c``;
+    ``set_item``: ``c[?] = ?`` with ``key``.
+    """
+
+    column: str
+    op: AssignOp
+    value: object
+    key: object = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """An UPDATE of one or more rows selected by ``where``."""
+
+    table: Table
+    assignments: tuple[Assignment, ...]
+    where: tuple[Condition, ...]
+    ttl: int | None = None
+    timestamp: int | None = None
+    if_exists: bool = False
+    if_conditions: tuple[Where, ...] = ()
+
+
+@dataclass(frozen=True)
+class Delete:
+    """A DELETE of rows, or of ``columns`` only when given."""
+
+    table: Table
+    where: tuple[Condition, ...]
+    columns: tuple[str, ...] = ()
+    timestamp: int | None = None
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class Ddl:
+    """Schema text built by :mod:`coodie_core.schema` (DDL cannot take bind markers)."""
+
+    cql: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Statements applied together; ``kind`` is LOGGED, UNLOGGED or COUNTER."""
+
+    statements: tuple[Insert | Update | Delete, ...]
+    kind: Literal["LOGGED", "UNLOGGED", "COUNTER"] = "LOGGED"
+
+
+Statement = Select | Insert | Update | Delete | Ddl
+
+
+def render(statement: Statement) -> tuple[str, tuple[object, ...]]:
+    """Render a statement to ``(cql, bound values)``."""
+    if isinstance(statement, Select):
+        return _select(statement)
+    if isinstance(statement, Insert):
+        return _insert(statement)
+    if isinstance(statement, Update):
+        return _update(statement)
+    if isinstance(statement, Delete):
+        return _delete(statement)
+    if isinstance(statement, Ddl):
+        return statement.cql, ()
+    raise TypeError(f"cannot render {statement!r}")
+
+
+def _names(columns: Sequence[str]) -> str:
+    return ", ".join(quote(validate_name(c, "column")) for c in columns)
+
+
+def _where(conditions: Sequence[Condition], values: list[object]) -> str:
+    parts = []
+    for cond in conditions:
+        if cond.op not in _OPS:
+            raise InvalidQuery(f"unknown operator {cond.op!r}")
+        if isinstance(cond, Where):
+            parts.append(f"{quote(validate_name(cond.column, 'column'))} {cond.op} ?")
+            values.append(cond.value)
+        else:
+            marks = ", ".join("?" for _ in cond.values)
+            right = "?" if cond.raw else f"token({marks})"
+            parts.append(f"token({_names(cond.columns)}) {cond.op} {right}")
+            values.extend(cond.values)
+    return " AND ".join(parts)
+
+
+def _using(ttl: int | None, timestamp: int | None, values: list[object]) -> str:
+    clauses = []
+    if ttl is not None:
+        clauses.append("TTL ?")
+        values.append(ttl)
+    if timestamp is not None:
+        clauses.append("TIMESTAMP ?")
+        values.append(timestamp)
+    return f" USING {' AND '.join(clauses)}" if clauses else ""
+
+
+def _select(s: Select) -> tuple[str, tuple[object, ...]]:
+    values: list[object] = []
+    what = "COUNT(*)" if s.count else _names(s.columns)
+    cql = f"SELECT {'DISTINCT ' if s.distinct else ''}{what} FROM {s.table.render()}"
+    if s.where:
+        cql += f" WHERE {_where(s.where, values)}"
+    if s.order_by:
+        order = ", ".join(
+            f"{quote(validate_name(c, 'column'))} {'DESC' if desc else 'ASC'}"
+            for c, desc in s.order_by
+        )
+        cql += f" ORDER BY {order}"
+    if s.per_partition_limit is not None:
+        cql += " PER PARTITION LIMIT ?"
+        values.append(s.per_partition_limit)
+    if s.limit is not None:
+        cql += " LIMIT ?"
+        values.append(s.limit)
+    if s.allow_filtering:
+        cql += " ALLOW FILTERING"
+    return cql, tuple(values)
+
+
+def _insert(s: Insert) -> tuple[str, tuple[object, ...]]:
+    if len(s.columns) != len(s.values):
+        raise InvalidQuery("INSERT needs one value per column")
+    values = list(s.values)
+    marks = ", ".join("?" for _ in s.columns)
+    cql = f"INSERT INTO {s.table.render()} ({_names(s.columns)}) VALUES ({marks})"
+    if s.if_not_exists:
+        cql += " IF NOT EXISTS"
+    cql += _using(s.ttl, s.timestamp, values)
+    return cql, tuple(values)
+
+
+def _assignment(a: Assignment, values: list[object]) -> str:
+    col = quote(validate_name(a.column, "column"))
+    if a.op == "set_item":
+        values.extend((a.key, a.value))
+        return f"{col}[?] = ?"
+    values.append(a.value)
+    if a.op == "set":
+        return f"{col} = ?"
+    if a.op == "add":
+        return f"{col} = {col} + ?"
+    if a.op == "remove":
+        return f"{col} = {col} - ?"
+    if a.op == "prepend":
+        return f"{col} = ? + {col}"
+    raise InvalidQuery(f"unknown assignment {a.op!r}")
+
+
+def _update(s: Update) -> tuple[str, tuple[object, ...]]:
+    if not s.assignments or not s.where:
+        raise InvalidQuery("UPDATE needs assignments and a WHERE clause")
+    values: list[object] = []
+    cql = f"UPDATE {s.table.render()}{_using(s.ttl, s.timestamp, values)}"
+    cql += " SET " + ", ".join(_assignment(a, values) for a in s.assignments)
+    cql += f" WHERE {_where(s.where, values)}"
+    if s.if_exists:
+        cql += " IF EXISTS"
+    elif s.if_conditions:
+        cql += f" IF {_where(s.if_conditions, values)}"
+    return cql, tuple(values)
+
+
+def _delete(s: Delete) -> tuple[str, tuple[object, ...]]:
+    if not s.where:
+        raise InvalidQuery("DELETE needs a WHERE clause")
+    values: list[object] = []
+    what = f"{_names(s.columns)} " if s.columns else ""
+    cql = f"DELETE {what}FROM {s.table.render()}{_using(None, s.timestamp, values)}"
+    cql += f" WHERE {_where(s.where, values)}"
+    if s.if_exists:
+        cql += " IF EXISTS"
+    return cql, tuple(values)
