@@ -19,7 +19,7 @@ from coodie_core.cqltypes import (
     TinyInt,
     VarInt,
 )
-from coodie_core.document import Document
+from coodie_core.document import Document, MaterializedView
 from coodie_core.errors import (
     ConnectionNotFound,
     CoodieError,
@@ -28,6 +28,7 @@ from coodie_core.errors import (
     InvalidIdentifier,
     InvalidQuery,
     InvalidValue,
+    LWTException,
     ModelDefinitionError,
     MultipleObjectsReturned,
     UnknownField,
@@ -51,20 +52,24 @@ from coodie_core.fields import (
     Static,
     Vector,
 )
+from coodie_core.lwt import LWTResult
 from coodie_core.management import (
     acreate_keyspace,
     adrop_keyspace,
     adrop_table,
     async_table,
+    async_type,
     create_keyspace,
     drop_keyspace,
     drop_table,
     sync_table,
+    sync_type,
 )
 from coodie_core.meta import ColumnMeta, TableMeta, TableSettings
 from coodie_core.operations import Operation, Options, Page
 from coodie_core.queryset import QuerySet
 from coodie_core.schema import NetworkTopologyStrategy, SimpleStrategy
+from coodie_core.usertype import UserType
 
 __all__ = [
     "Ascii",
@@ -88,6 +93,9 @@ __all__ = [
     "InvalidIdentifier",
     "InvalidQuery",
     "InvalidValue",
+    "LWTException",
+    "LWTResult",
+    "MaterializedView",
     "ModelDefinitionError",
     "MultipleObjectsReturned",
     "NetworkTopologyStrategy",
@@ -105,6 +113,7 @@ __all__ = [
     "TimeUUID",
     "TinyInt",
     "UnknownField",
+    "UserType",
     "VarInt",
     "Vector",
     "acreate_keyspace",
@@ -112,6 +121,7 @@ __all__ = [
     "adrop_table",
     "arun",
     "async_table",
+    "async_type",
     "connect",
     "create_keyspace",
     "drop_keyspace",
@@ -120,5 +130,6 @@ __all__ = [
     "register_connection",
     "run",
     "sync_table",
+    "sync_type",
     "unregister_connection",
 ]

@@ -1,92 +1,163 @@
 """Batches: several writes applied together in one round trip.
 
-Collect writes with :meth:`BatchWriter.save`, ``update``, ``delete`` and
-``increment``, then :meth:`~BatchWriter.execute` (or ``await aexecute()``); or use
-the writer as a context manager (``with`` runs it on success, ``async with``
-awaits it). Each write is the same statement the document would send alone, so
-the batch is a driver ``BatchStatement`` of prepared statements.
+Collect writes with :meth:`BatchWriter.save`, ``insert``, ``update``, ``delete``,
+``increment`` and ``decrement`` (or any write operation with :meth:`~BatchWriter.add`),
+then :meth:`~BatchWriter.execute` (or ``await aexecute()``); or use the writer as
+a context manager (``with`` runs it on success, ``async with`` awaits it). Each
+write is the statement the document would send alone, so the batch is one driver
+``BatchStatement`` of prepared statements; an empty batch sends nothing.
+
+A batch-level ``timestamp`` is given to every statement that names none (the
+driver's prepared batches have no ``USING TIMESTAMP`` of their own). Conditional
+writes may be mixed in (Cassandra requires them to share one partition); the
+batch then answers one :class:`~coodie_core.lwt.LWTResult` and the documents'
+own effects (new values, snapshots) apply only when it was applied.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, Literal
 
 from coodie_core.document import Document
 from coodie_core.errors import InvalidQuery
 from coodie_core.execution import arun, run
+from coodie_core.lwt import LWTResult, lwt_reader
 from coodie_core.operations import Operation, Options, ResultPage
 from coodie_core.statements import Batch, Delete, Insert, Update
+from coodie_core.writes import microseconds
 
 __all__ = ["BatchWriter"]
 
 Kind = Literal["LOGGED", "UNLOGGED", "COUNTER"]
+Timestamp = int | datetime.datetime | None
+
+
+def _conditional(statement: Insert | Update | Delete) -> bool:
+    if isinstance(statement, Insert):
+        return statement.if_not_exists
+    return statement.if_exists or bool(statement.if_conditions)
 
 
 class BatchWriter:
-    """Collects writes for one batch on one connection."""
+    """Collects writes for one batch on one connection.
 
-    def __init__(self, kind: Kind = "LOGGED", *, options: Options | None = None) -> None:
+    ``kind`` is ``"LOGGED"`` (default), ``"UNLOGGED"`` or ``"COUNTER"`` (only
+    counter increments and deletes); ``consistency``/``serial_consistency`` and
+    ``timestamp`` apply to the whole batch.
+    """
+
+    def __init__(
+        self,
+        kind: Kind = "LOGGED",
+        *,
+        options: Options | None = None,
+        timestamp: int | datetime.datetime | None = None,
+        consistency: int | None = None,
+        serial_consistency: int | None = None,
+    ) -> None:
+        if kind not in ("LOGGED", "UNLOGGED", "COUNTER"):
+            raise InvalidQuery(f"batch kind must be LOGGED, UNLOGGED or COUNTER, not {kind!r}")
         self.kind = kind
         self.options = options or Options()
+        if consistency is not None:
+            self.options = replace(self.options, consistency=consistency)
+        if serial_consistency is not None:
+            self.options = replace(self.options, serial_consistency=serial_consistency)
+        self.timestamp = microseconds("BatchWriter", timestamp)
         self._ops: list[Operation[Any]] = []
 
-    def _add(self, op: Operation[Any]) -> BatchWriter:
+    def add(self, op: Operation[Any], *, counter: bool = False) -> BatchWriter:
+        """Add any write operation (``*_op()`` of a document or queryset).
+
+        ``counter=True`` marks a counter update (allowed only in a COUNTER batch).
+        """
+        statement = op.statement
+        if not isinstance(statement, (Insert, Update, Delete)):
+            raise InvalidQuery(f"a batch takes inserts, updates and deletes, not {statement!r}")
         if self._ops and op.connection != self._ops[0].connection:
             raise InvalidQuery("a batch runs on one connection; these writes use two")
-        if isinstance(op.statement, Insert) and op.statement.if_not_exists:
-            raise InvalidQuery("conditional writes are not supported in batches here")
+        if counter != (self.kind == "COUNTER") and not (
+            self.kind == "COUNTER" and isinstance(statement, Delete)
+        ):
+            what = "a counter update" if counter else "a non-counter write"
+            raise InvalidQuery(f"{what} cannot go in a {self.kind} batch")
+        if self.timestamp is not None and _conditional(statement):
+            raise InvalidQuery("a batch with a timestamp cannot hold conditional writes")
         self._ops.append(op)
         return self
 
     def save(
-        self, doc: Document, *, ttl: int | None = None, timestamp: int | None = None
+        self, doc: Document, *, ttl: int | None = None, timestamp: Timestamp = None
     ) -> BatchWriter:
-        """Add ``doc.save()``."""
-        return self._add(doc.save_op(ttl=ttl, timestamp=timestamp))
+        """Add ``doc.save()`` (nothing when a loaded document has no change)."""
+        op = doc.changes_op(ttl=ttl, timestamp=timestamp)
+        return self if op is None else self.add(op)
+
+    def insert(self, doc: Document, *, ttl: int | None = None) -> BatchWriter:
+        """Add ``doc.insert()`` (``IF NOT EXISTS``)."""
+        return self.add(doc.save_op(ttl=ttl, if_not_exists=True))
 
     def update(self, doc: Document, **values: Any) -> BatchWriter:
-        """Add ``doc.update(**values)``; the values are set on ``doc`` after success."""
-        return self._add(doc.update_op(**values))
+        """Add ``doc.update(**values)`` (same options); values are set on ``doc``
+        once the batch is applied."""
+        return self.add(doc.update_op(**values))
 
     def increment(self, doc: Document, **deltas: int) -> BatchWriter:
         """Add ``doc.increment(**deltas)`` (use ``kind="COUNTER"``)."""
-        return self._add(doc.increment_op(**deltas))
+        return self.add(doc.increment_op(**deltas), counter=True)
 
-    def delete(self, doc: Document, *, timestamp: int | None = None) -> BatchWriter:
-        """Add ``doc.delete()``."""
-        return self._add(doc.delete_op(timestamp=timestamp))
+    def decrement(self, doc: Document, **deltas: int) -> BatchWriter:
+        """Add ``doc.decrement(**deltas)`` (use ``kind="COUNTER"``)."""
+        return self.add(doc.decrement_op(**deltas), counter=True)
+
+    def delete(self, doc: Document, **options: Any) -> BatchWriter:
+        """Add ``doc.delete(**options)``."""
+        return self.add(doc.delete_op(**options))
 
     def __len__(self) -> int:
         return len(self._ops)
 
-    def batch_op(self) -> Operation[None]:
-        """The operation that runs the whole batch."""
-        statements: list[Insert | Update | Delete] = []
+    def _statements(self) -> tuple[Insert | Update | Delete, ...]:
+        statements = []
         for op in self._ops:
-            assert isinstance(op.statement, (Insert, Update, Delete))
-            statements.append(op.statement)
+            statement = op.statement
+            assert isinstance(statement, (Insert, Update, Delete))
+            if self.timestamp is not None and statement.timestamp is None:
+                statement = replace(statement, timestamp=self.timestamp)
+            statements.append(statement)
+        return tuple(statements)
+
+    def batch_op(self) -> Operation[LWTResult]:
+        """The operation that runs the whole batch."""
         readers: list[Callable[[ResultPage], Any]] = [op.result for op in self._ops]
 
-        def finish(page: ResultPage) -> None:
+        def applied() -> None:
             for read in readers:  # per-write effects, e.g. update() setting new values
-                read(page)
+                read(ResultPage([]))
 
         connection = self._ops[0].connection if self._ops else None
-        return Operation(Batch(tuple(statements), self.kind), finish, self.options, connection)
+        batch = Batch(self._statements(), self.kind)
+        return Operation(batch, lwt_reader(False, applied), self.options, connection)
 
-    def execute(self) -> None:
+    def execute(self) -> LWTResult:
         """Send the batch (nothing is sent for an empty batch)."""
-        if self._ops:
-            run(self.batch_op())
+        if not self._ops:
+            return LWTResult(True)
+        result = run(self.batch_op())
         self._ops.clear()
+        return result
 
-    async def aexecute(self) -> None:
+    async def aexecute(self) -> LWTResult:
         """Send the batch without blocking the event loop."""
-        if self._ops:
-            await arun(self.batch_op())
+        if not self._ops:
+            return LWTResult(True)
+        result = await arun(self.batch_op())
         self._ops.clear()
+        return result
 
     def __enter__(self) -> BatchWriter:
         return self

@@ -35,6 +35,7 @@ from cassandra.util import Duration
 
 from coodie_core.errors import ModelDefinitionError
 from coodie_core.fields import Counter, CqlType, Frozen, Vector
+from coodie_core.usertype import UserType
 
 __all__ = [
     "Ascii",
@@ -50,9 +51,12 @@ __all__ = [
     "VarInt",
     "check_value",
     "cql_type_for",
+    "is_user_type",
     "normalize_type",
     "parse_type",
     "strip_optional",
+    "user_type_fields",
+    "user_types_in",
 ]
 
 Ascii = Annotated[str, CqlType("ascii")]
@@ -208,9 +212,49 @@ def _type_of(annotation: Any, markers: list[object], nested: bool) -> str:
         text = _infer(annotation)
     node = parse_type(text)
     wants_frozen = any(isinstance(m, Frozen) for m in markers) or nested
-    if wants_frozen and node.name in ("list", "set", "map", "tuple"):
+    udt = override is None and is_user_type(annotation)
+    if wants_frozen and (udt or node.name in ("list", "set", "map", "tuple")):
         return f"frozen<{text}>"
     return text
+
+
+def is_user_type(annotation: Any) -> bool:
+    """True for a :class:`~coodie_core.usertype.UserType` subclass."""
+    return isinstance(annotation, type) and issubclass(annotation, UserType)
+
+
+def user_type_fields(user_type: type[UserType]) -> tuple[tuple[str, str], ...]:
+    """``(field, CQL type)`` of a UDT; collections and nested UDTs inside are frozen."""
+    cached = user_type.__dict__.get("__cql_fields__")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    fields = []
+    for name, info in user_type.model_fields.items():
+        try:
+            fields.append((name, _type_of(info.annotation, list(info.metadata), nested=True)))
+        except ModelDefinitionError as exc:
+            raise ModelDefinitionError(f"{user_type.__name__}.{name}: {exc}") from None
+    result = tuple(fields)
+    type.__setattr__(user_type, "__cql_fields__", result)
+    return result
+
+
+def user_types_in(annotation: Any) -> list[type[UserType]]:
+    """The UDTs an annotation uses, each after the UDTs it depends on (no repeats)."""
+    found: list[type[UserType]] = []
+
+    def walk(node: Any) -> None:
+        if is_user_type(node):
+            for info in node.model_fields.values():
+                walk(info.annotation)
+            if node not in found:
+                found.append(node)
+            return
+        for arg in typing.get_args(node):
+            walk(arg)
+
+    walk(annotation)
+    return found
 
 
 def _infer(annotation: Any) -> str:
@@ -230,6 +274,8 @@ def _infer(annotation: Any) -> str:
     if origin is tuple and args and Ellipsis not in args:
         inner = ", ".join(_type_of(a, [], nested=True) for a in args)
         return f"tuple<{inner}>"
+    if is_user_type(annotation):
+        return str(annotation.type_name())
     if isinstance(annotation, type):
         if issubclass(annotation, enum.Enum):
             return "int" if issubclass(annotation, int) else "text"

@@ -3,29 +3,40 @@
 Each public I/O method builds an :class:`~coodie_core.operations.Operation` and
 runs it; the ``a``-prefixed twin awaits it instead (``save``/``asave``,
 ``get``/``aget``...). Writes never send a tombstone for a field the caller did not
-set: such fields are bound as ``UNSET_VALUE``.
+set: such fields are bound as ``UNSET_VALUE``. A document read from the database
+remembers what it was loaded with, so ``save()`` sends only the changed columns.
+
+Single-table inheritance: a class whose ``Settings`` name a ``discriminator``
+column is the root; subclasses set ``Settings.discriminator_value`` and share its
+table. Reading through the root returns each row as its subclass; querying a
+subclass filters on its value.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 import pydantic
-from cassandra.query import UNSET_VALUE
 from typing_extensions import Self
 
-from coodie_core import errors
+from coodie_core import document_ops, errors
 from coodie_core.cqltypes import check_value
-from coodie_core.errors import InvalidQuery, InvalidValue, ModelDefinitionError
-from coodie_core.execution import arun, resolve_table, run
+from coodie_core.errors import ModelDefinitionError
+from coodie_core.execution import arun, run
+from coodie_core.identifiers import snake_case
+from coodie_core.lwt import LWTResult
 from coodie_core.meta import TableMeta, TableSettings, build_table_meta, parse_settings
-from coodie_core.operations import Operation, Options, applied, ignore
+from coodie_core.operations import Operation, Options
 from coodie_core.queryset import QuerySet
-from coodie_core.statements import Assignment, Delete, Insert, Update, Where
+from coodie_core.view_schema import check_view
 
-__all__ = ["Document"]
+__all__ = ["Document", "MaterializedView"]
 
 D = TypeVar("D", bound="Document")
+Timestamp = int | datetime.datetime | None
 
 
 class Document(pydantic.BaseModel):
@@ -44,6 +55,8 @@ class Document(pydantic.BaseModel):
     )
     __table_settings__: ClassVar[TableSettings] = TableSettings(abstract=True)
     _partial: bool = pydantic.PrivateAttr(default=False)
+    #: Column values the row is known to hold (None: never read nor written).
+    _snapshot: dict[str, Any] | None = pydantic.PrivateAttr(default=None)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -51,6 +64,15 @@ class Document(pydantic.BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         inherited = cls.__table_settings__
         settings = parse_settings(cls.__name__, cls.__dict__.get("Settings"), inherited)
+        if inherited.discriminator is not None and not inherited.abstract:
+            # a subclass in single-table inheritance shares its parent's table
+            parent = next(b for b in cls.__mro__[1:] if issubclass(b, Document))
+            settings = dataclasses.replace(
+                settings,
+                name=inherited.name or snake_case(parent.__name__),
+                keyspace=inherited.keyspace,
+                options=inherited.options,
+            )
         cls.__table_settings__ = settings
         cls.DoesNotExist = _error_type(cls, "DoesNotExist", cls.DoesNotExist)
         cls.MultipleObjectsReturned = _error_type(
@@ -73,8 +95,35 @@ class Document(pydantic.BaseModel):
             except pydantic.PydanticUndefinedAnnotation as exc:
                 raise ModelDefinitionError(f"{cls.__name__}: cannot resolve {exc}") from None
         table = build_table_meta(cls.__name__, cls.model_fields, cls.__table_settings__)
+        source = table.settings.view_of
+        if source is not None:
+            if not (isinstance(source, type) and issubclass(source, Document)):
+                raise ModelDefinitionError(f"{cls.__name__}.Settings.view_of must be a Document")
+            check_view(table, source.table_meta())
         type.__setattr__(cls, "__table_meta__", table)
         return table
+
+    def __eq__(self, other: object) -> bool:
+        """Documents are equal when of the same class with equal field values
+        (what they remember about their row does not count)."""
+        if not isinstance(other, Document):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as Pydantic models are
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _fill_discriminator(cls, data: Any) -> Any:
+        """A subclass in single-table inheritance writes its own discriminator value."""
+        settings = cls.__table_settings__
+        name, value = settings.discriminator, settings.discriminator_value
+        if name is not None and value is not None and isinstance(data, dict):
+            if name not in data:
+                return {**data, name: value}
+            if data[name] != value:
+                raise ValueError(f"{name} must be {value!r} for {cls.__name__}")
+        return data
 
     @pydantic.model_validator(mode="after")
     def _check_cql_values(self) -> Self:
@@ -104,17 +153,7 @@ class Document(pydantic.BaseModel):
         """The one document matching ``lookups`` (see :meth:`get`)."""
         return await QuerySet(cls).aget(**lookups)
 
-    # -- writes: operation builders -------------------------------------------------
-
-    def _key_where(self) -> tuple[Where, ...]:
-        table = type(self).table_meta()
-        where = []
-        for column in table.primary_key:
-            value = getattr(self, column.name, None)
-            if value is None:
-                raise InvalidValue(table.model_name, column.name, value, "key value is missing")
-            where.append(Where(column.name, "=", column.validate(value)))
-        return tuple(where)
+    # -- writes: operation builders (see coodie_core.document_ops) ---------------
 
     def _connection(self) -> str | None:
         return type(self).table_meta().settings.connection
@@ -123,121 +162,162 @@ class Document(pydantic.BaseModel):
         self,
         *,
         ttl: int | None = None,
-        timestamp: int | None = None,
+        timestamp: Timestamp = None,
         if_not_exists: bool = False,
         options: Options | None = None,
-    ) -> Operation[bool]:
-        """The INSERT behind :meth:`save` and :meth:`insert`.
+        raise_on_failure: bool = False,
+    ) -> Operation[LWTResult]:
+        """The INSERT of the whole document (behind :meth:`insert` and a first save).
 
         A field the caller never set whose value is empty (None or an empty
         collection) is bound ``UNSET_VALUE``: nothing is written, no tombstone. A
         partial document (loaded with ``only``/``defer``) writes only the fields it
-        holds or that were assigned since.
+        holds or that were assigned since. ``ttl`` defaults to
+        ``Settings.default_ttl``; ``timestamp`` is microseconds or an aware datetime.
         """
-        table = type(self).table_meta()
-        if table.is_counter_table:
-            raise InvalidQuery(f"{table.model_name} is a counter table: use increment()")
-        self._key_where()
-        fields_set = self.model_fields_set
-        values: list[object] = []
-        for column in table.columns:
-            value = getattr(self, column.name, None)
-            unset = column.name not in fields_set
-            if unset and (self._partial or value in (None, [], {}, set())):
-                values.append(UNSET_VALUE)
-            else:
-                values.append(column.validate(value) if value is not None else None)
-        insert = Insert(
-            resolve_table(table),
-            table.names,
-            tuple(values),
-            if_not_exists=if_not_exists,
-            ttl=_non_negative(table, "ttl", ttl),
+        return document_ops.insert_op(
+            self,
+            ttl=ttl,
             timestamp=timestamp,
+            if_not_exists=if_not_exists,
+            options=options,
+            raise_on_failure=raise_on_failure,
         )
-        return Operation(insert, applied, options or Options(), self._connection())
+
+    def changes_op(
+        self, *, ttl: int | None = None, timestamp: Timestamp = None
+    ) -> Operation[LWTResult] | None:
+        """What :meth:`save` sends: the INSERT for a document never written or read,
+        else an UPDATE of the changed columns only (None when nothing changed)."""
+        return document_ops.changes_op(self, ttl=ttl, timestamp=timestamp)
 
     def update_op(
-        self, *, ttl: int | None = None, timestamp: int | None = None, **values: object
-    ) -> Operation[None]:
+        self,
+        *,
+        ttl: int | None = None,
+        timestamp: Timestamp = None,
+        if_exists: bool = False,
+        iff: Mapping[str, object] | None = None,
+        raise_on_failure: bool = False,
+        serial_consistency: int | None = None,
+        **values: object,
+    ) -> Operation[LWTResult]:
         """The UPDATE behind :meth:`update`; applies the values to ``self`` on success."""
-        table = type(self).table_meta()
-        if not values:
-            raise InvalidQuery(f"{table.model_name}.update() needs at least one field")
-        checked: dict[str, object] = {}
-        for name, value in values.items():
-            column = table.column(name)
-            if column.is_key:
-                raise InvalidQuery(f"{table.model_name}.{name}: cannot update a key column")
-            checked[name] = None if value is None else column.validate(value)
-        assignments = tuple(Assignment(name, "set", v) for name, v in checked.items())
-        update = Update(
-            resolve_table(table),
-            assignments,
-            self._key_where(),
-            ttl=_non_negative(table, "ttl", ttl),
+        return document_ops.update_op(
+            self,
+            values,
+            ttl=ttl,
             timestamp=timestamp,
+            if_exists=if_exists,
+            iff=iff,
+            raise_on_failure=raise_on_failure,
+            serial_consistency=serial_consistency,
         )
-
-        def apply(_: object) -> None:
-            for name, value in checked.items():
-                setattr(self, name, value)
-
-        return Operation(update, apply, Options(), self._connection())
 
     def increment_op(self, **deltas: int) -> Operation[None]:
         """The counter UPDATE behind :meth:`increment`."""
-        table = type(self).table_meta()
-        assignments = []
-        for name, delta in deltas.items():
-            column = table.column(name)
-            if column.cql_type != "counter":
-                raise InvalidQuery(f"{table.model_name}.{name} is not a counter")
-            assignments.append(Assignment(name, "add", column.validate(delta)))
+        return document_ops.counter_op(self, deltas, 1)
 
-        def apply(_: object) -> None:
-            for name, delta in deltas.items():
-                setattr(self, name, (getattr(self, name, None) or 0) + delta)
+    def decrement_op(self, **deltas: int) -> Operation[None]:
+        """The counter UPDATE behind :meth:`decrement`."""
+        return document_ops.counter_op(self, deltas, -1)
 
-        update = Update(resolve_table(table), tuple(assignments), self._key_where())
-        return Operation(update, apply, Options(), self._connection())
-
-    def delete_op(self, *, timestamp: int | None = None) -> Operation[None]:
+    def delete_op(
+        self,
+        *,
+        timestamp: Timestamp = None,
+        if_exists: bool = False,
+        iff: Mapping[str, object] | None = None,
+        raise_on_failure: bool = False,
+        serial_consistency: int | None = None,
+    ) -> Operation[LWTResult]:
         """The DELETE behind :meth:`delete`."""
-        delete = Delete(
-            resolve_table(type(self).table_meta()), self._key_where(), timestamp=timestamp
+        return document_ops.delete_op(
+            self,
+            timestamp=timestamp,
+            if_exists=if_exists,
+            iff=iff,
+            raise_on_failure=raise_on_failure,
+            serial_consistency=serial_consistency,
         )
-        return Operation(delete, ignore, Options(), self._connection())
+
+    def _by_key(self) -> QuerySet[Self]:
+        keys = document_ops.key_where(self)
+        return QuerySet(type(self)).filter(**{w.column: w.value for w in keys})
 
     # -- writes: sync and async twins -----------------------------------------------
 
-    def save(self, *, ttl: int | None = None, timestamp: int | None = None) -> None:
-        """Write the document (an upsert)."""
-        run(self.save_op(ttl=ttl, timestamp=timestamp))
+    def save(self, *, ttl: int | None = None, timestamp: Timestamp = None) -> None:
+        """Write the document: an INSERT when new, else only the changed columns
+        (nothing at all when nothing changed)."""
+        op = self.changes_op(ttl=ttl, timestamp=timestamp)
+        if op is not None:
+            run(op)
 
-    async def asave(self, *, ttl: int | None = None, timestamp: int | None = None) -> None:
-        """Write the document (an upsert)."""
-        await arun(self.save_op(ttl=ttl, timestamp=timestamp))
+    async def asave(self, *, ttl: int | None = None, timestamp: Timestamp = None) -> None:
+        """Write the document (see :meth:`save`)."""
+        op = self.changes_op(ttl=ttl, timestamp=timestamp)
+        if op is not None:
+            await arun(op)
 
-    def insert(self, *, ttl: int | None = None, timestamp: int | None = None) -> bool:
-        """Write only if no row has this primary key (``IF NOT EXISTS``); True if written."""
-        return run(self.save_op(ttl=ttl, timestamp=timestamp, if_not_exists=True))
+    def insert(
+        self,
+        *,
+        ttl: int | None = None,
+        timestamp: Timestamp = None,
+        raise_on_failure: bool = False,
+        serial_consistency: int | None = None,
+    ) -> LWTResult:
+        """Write only if no row has this primary key (``IF NOT EXISTS``).
 
-    async def ainsert(self, *, ttl: int | None = None, timestamp: int | None = None) -> bool:
-        """Write only if no row has this primary key (``IF NOT EXISTS``); True if written."""
-        return await arun(self.save_op(ttl=ttl, timestamp=timestamp, if_not_exists=True))
+        The result is truthy when written; otherwise ``existing`` holds the row
+        found (or :class:`~coodie_core.errors.LWTException` is raised when
+        ``raise_on_failure``).
+        """
+        options = Options(serial_consistency=serial_consistency)
+        return run(
+            self.save_op(
+                ttl=ttl,
+                timestamp=timestamp,
+                if_not_exists=True,
+                options=options,
+                raise_on_failure=raise_on_failure,
+            )
+        )
 
-    def update(
-        self, *, ttl: int | None = None, timestamp: int | None = None, **values: object
-    ) -> None:
-        """Write only the named fields of this row, then set them on ``self``."""
-        run(self.update_op(ttl=ttl, timestamp=timestamp, **values))
+    async def ainsert(
+        self,
+        *,
+        ttl: int | None = None,
+        timestamp: Timestamp = None,
+        raise_on_failure: bool = False,
+        serial_consistency: int | None = None,
+    ) -> LWTResult:
+        """Write only if no row has this primary key (see :meth:`insert`)."""
+        options = Options(serial_consistency=serial_consistency)
+        return await arun(
+            self.save_op(
+                ttl=ttl,
+                timestamp=timestamp,
+                if_not_exists=True,
+                options=options,
+                raise_on_failure=raise_on_failure,
+            )
+        )
 
-    async def aupdate(
-        self, *, ttl: int | None = None, timestamp: int | None = None, **values: object
-    ) -> None:
-        """Write only the named fields of this row, then set them on ``self``."""
-        await arun(self.update_op(ttl=ttl, timestamp=timestamp, **values))
+    def update(self, **kwargs: Any) -> LWTResult:
+        """Write the named fields of this row, then set them on ``self``.
+
+        ``field=value`` sets (None deletes the cell); collection operations
+        (``tags__append=[..]``, ``tags__add={..}``, ``prefs__put={..}``...) need no
+        read. Options: ``ttl``, ``timestamp``, ``if_exists``, ``iff={"field__op":
+        value}`` conditions, ``raise_on_failure``, ``serial_consistency``.
+        """
+        return run(self.update_op(**kwargs))
+
+    async def aupdate(self, **kwargs: Any) -> LWTResult:
+        """Write the named fields of this row (see :meth:`update`)."""
+        return await arun(self.update_op(**kwargs))
 
     def increment(self, **deltas: int) -> None:
         """Add to counter columns (negative deltas subtract)."""
@@ -247,13 +327,38 @@ class Document(pydantic.BaseModel):
         """Add to counter columns (negative deltas subtract)."""
         await arun(self.increment_op(**deltas))
 
-    def delete(self, *, timestamp: int | None = None) -> None:
-        """Delete this row."""
-        run(self.delete_op(timestamp=timestamp))
+    def decrement(self, **deltas: int) -> None:
+        """Subtract from counter columns."""
+        run(self.decrement_op(**deltas))
 
-    async def adelete(self, *, timestamp: int | None = None) -> None:
-        """Delete this row."""
-        await arun(self.delete_op(timestamp=timestamp))
+    async def adecrement(self, **deltas: int) -> None:
+        """Subtract from counter columns."""
+        await arun(self.decrement_op(**deltas))
+
+    def delete(self, **kwargs: Any) -> LWTResult:
+        """Delete this row; ``timestamp``, ``if_exists``, ``iff``, ``raise_on_failure``
+        and ``serial_consistency`` as for :meth:`update`."""
+        return run(self.delete_op(**kwargs))
+
+    async def adelete(self, **kwargs: Any) -> LWTResult:
+        """Delete this row (see :meth:`delete`)."""
+        return await arun(self.delete_op(**kwargs))
+
+    def ttl_of(self, name: str) -> int | None:
+        """The remaining TTL (seconds) of this row's ``name`` cell, None if none."""
+        return self._by_key().ttl_of(name)
+
+    async def attl_of(self, name: str) -> int | None:
+        """The remaining TTL of this row's ``name`` cell (see :meth:`ttl_of`)."""
+        return await self._by_key().attl_of(name)
+
+    def writetime_of(self, name: str) -> int | None:
+        """When this row's ``name`` cell was written (microseconds), None if unset."""
+        return self._by_key().writetime_of(name)
+
+    async def awritetime_of(self, name: str) -> int | None:
+        """When this row's ``name`` cell was written (see :meth:`writetime_of`)."""
+        return await self._by_key().awritetime_of(name)
 
 
 def _error_type(model: type, name: str, base: type[Exception]) -> Any:
@@ -265,7 +370,13 @@ def _error_type(model: type, name: str, base: type[Exception]) -> Any:
     )
 
 
-def _non_negative(table: TableMeta, what: str, value: int | None) -> int | None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise InvalidValue(table.model_name, what, value, "must be a non-negative int")
-    return value
+class MaterializedView(Document):
+    """Base class for read-only materialized views.
+
+    Declare the view's columns (base columns, same types) with its own key
+    markers and name the base document in ``Settings.view_of``; sync it with
+    ``sync_table`` after the base table. Writes raise InvalidQuery.
+    """
+
+    class Settings:
+        abstract = True

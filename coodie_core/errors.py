@@ -15,6 +15,7 @@ __all__ = [
     "InvalidIdentifier",
     "InvalidQuery",
     "InvalidValue",
+    "LWTException",
     "ModelDefinitionError",
     "MultipleObjectsReturned",
     "UnknownField",
@@ -80,3 +81,16 @@ class IncompatibleSchemaChange(CoodieError):
         self.problems = tuple(problems)
         joined = "; ".join(problems)
         super().__init__(f"cannot sync table {table}: {joined} (nothing was changed)")
+
+
+class LWTException(CoodieError):
+    """A conditional write (``IF ...``) that Cassandra did not apply.
+
+    Raised only when the caller asks for it (``raise_on_failure=True``);
+    ``existing`` holds the values the database compared against (the current row
+    for ``IF NOT EXISTS``, the condition columns otherwise, empty when no row).
+    """
+
+    def __init__(self, existing: dict[str, object]) -> None:
+        self.existing = existing
+        super().__init__(f"conditional write not applied; existing values {existing!r}")

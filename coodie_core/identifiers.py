@@ -11,7 +11,7 @@ import re
 
 from coodie_core.errors import InvalidIdentifier
 
-__all__ = ["RESERVED_KEYWORDS", "quote", "validate_identifier", "validate_name"]
+__all__ = ["RESERVED_KEYWORDS", "quote", "snake_case", "validate_identifier", "validate_name"]
 
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
 _UNQUOTED = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -54,3 +54,9 @@ def quote(name: str) -> str:
     if _UNQUOTED.match(name) and name not in RESERVED_KEYWORDS:
         return name
     return f'"{name}"'
+
+
+def snake_case(name: str) -> str:
+    """``UserEvent`` -> ``user_event``; ``HTTPLog`` -> ``http_log``."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()

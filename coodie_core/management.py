@@ -9,12 +9,16 @@ the twin of ``sync_table``).
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
+from coodie_core.cqltypes import user_types_in
 from coodie_core.document import Document
-from coodie_core.execution import arun, resolve_table, run
+from coodie_core.errors import InvalidQuery
+from coodie_core.execution import arun, get_connection, resolve_table, run
 from coodie_core.meta import TableMeta
 from coodie_core.operations import Operation, Options, ignore, list_of
+from coodie_core.polymorphism import read_table
 from coodie_core.rows import ValuesDecoder
 from coodie_core.schema import (
     LiveTable,
@@ -27,6 +31,9 @@ from coodie_core.schema import (
     plan_sync,
 )
 from coodie_core.statements import Ddl, Select, Table, Where
+from coodie_core.type_schema import live_type_from_row, plan_type_sync, user_types_of
+from coodie_core.usertype import UserType
+from coodie_core.view_schema import create_view_cql, drop_view_cql
 
 __all__ = [
     "DDL_TIMEOUT",
@@ -34,11 +41,13 @@ __all__ = [
     "adrop_keyspace",
     "adrop_table",
     "async_table",
+    "async_type",
     "create_keyspace",
     "describe_ops",
     "drop_keyspace",
     "drop_table",
     "sync_table",
+    "sync_type",
 ]
 
 #: Client timeout for schema statements (seconds); DDL waits for schema agreement.
@@ -97,16 +106,19 @@ def describe_ops(meta: TableMeta, table: Table) -> list[Operation[list[dict[str,
         ("tables", tuple(sorted(meta.settings.options)) or ("table_name",)),
         ("indexes", ("index_name", "options")),
     ]
-    return [
-        Operation(
-            Select(Table("system_schema", name), cols, where),
-            list_of(ValuesDecoder(None, cols)),
-            Options(timeout=DDL_TIMEOUT),
-            meta.settings.connection,
-            fetch_all=True,
-        )
-        for name, cols in reads
-    ]
+    return [_schema_read(name, cols, where, meta.settings.connection) for name, cols in reads]
+
+
+def _schema_read(
+    name: str, cols: tuple[str, ...], where: tuple[Where, ...], connection: str | None
+) -> Operation[list[dict[str, Any]]]:
+    return Operation(
+        Select(Table("system_schema", name), cols, where),
+        list_of(ValuesDecoder(None, cols)),
+        Options(timeout=DDL_TIMEOUT),
+        connection,
+        fetch_all=True,
+    )
 
 
 def _live(results: list[list[dict[str, Any]]]) -> LiveTable | None:
@@ -114,40 +126,140 @@ def _live(results: list[list[dict[str, Any]]]) -> LiveTable | None:
     return live_table_from_rows(columns, tables[0] if tables else None, indexes)
 
 
+# Schema work is written once, as generators that yield operations and receive
+# their results; _drive runs them with run(), _adrive with arun().
+Steps = Generator[Operation[Any], Any, list[str]]
+
+
+def _drive(steps: Steps) -> list[str]:
+    result: Any = None
+    try:
+        while True:
+            result = run(steps.send(result))
+    except StopIteration as done:
+        return list(done.value)
+
+
+async def _adrive(steps: Steps) -> list[str]:
+    result: Any = None
+    try:
+        while True:
+            result = await arun(steps.send(result))
+    except StopIteration as done:
+        return list(done.value)
+
+
+def _type_steps(
+    user_type: type[UserType], keyspace: str, connection: str | None, dry_run: bool
+) -> Steps:
+    where = (Where("keyspace_name", "=", keyspace), Where("type_name", "=", user_type.type_name()))
+    rows = yield _schema_read("types", ("field_names", "field_types"), where, connection)
+    plan = plan_type_sync(keyspace, user_type, live_type_from_row(rows[0] if rows else None))
+    for cql in [] if dry_run else plan:
+        yield _ddl(cql, connection)
+    return plan
+
+
+def _table_steps(model: type[Document], dry_run: bool) -> Steps:
+    meta = read_table(model)  # a polymorphic root: every subclass's columns
+    table = resolve_table(meta)
+    connection = meta.settings.connection
+    if meta.settings.view_of is not None:
+        return (yield from _view_steps(meta, table, dry_run))
+    plan: list[str] = []
+    for user_type in user_types_of(meta):
+        plan += yield from _type_steps(user_type, table.keyspace, connection, dry_run)
+    results = []
+    for op in describe_ops(meta, table):
+        results.append((yield op))
+    table_plan = plan_sync(meta, table, _live(results))
+    for cql in [] if dry_run else table_plan:
+        yield _ddl(cql, connection)
+    return plan + table_plan
+
+
+def _view_steps(meta: TableMeta, table: Table, dry_run: bool) -> Steps:
+    where = (Where("keyspace_name", "=", table.keyspace), Where("view_name", "=", table.name))
+    rows = yield _schema_read("views", ("view_name",), where, meta.settings.connection)
+    if rows:
+        return []
+    base = resolve_table(meta.settings.view_of.table_meta())
+    plan = [create_view_cql(meta, table, base)]
+    for cql in [] if dry_run else plan:
+        yield _ddl(cql, meta.settings.connection)
+    return plan
+
+
 def sync_table(model: type[Document], *, dry_run: bool = False) -> list[str]:
     """Create or alter ``model``'s table to match it; return the CQL run (or planned).
 
-    Adds new columns, creates missing indexes and applies changed options; never
-    drops anything. Raises IncompatibleSchemaChange (changing nothing) when a key or
-    a column type differs.
+    User-defined types the table uses are created (or given new fields) first,
+    in dependency order. Adds new columns, creates missing indexes and applies
+    changed options; never drops anything. Raises IncompatibleSchemaChange
+    (changing nothing) when a key or a column type differs. For a polymorphic
+    root the table holds every subclass's columns; a materialized view
+    (``Settings.view_of``) is created when missing.
     """
-    meta = model.table_meta()
-    table = resolve_table(meta)
-    plan = plan_sync(meta, table, _live([run(op) for op in describe_ops(meta, table)]))
-    if not dry_run:
-        for cql in plan:
-            run(_ddl(cql, meta.settings.connection))
-    return plan
+    return _drive(_table_steps(model, dry_run))
 
 
 async def async_table(model: type[Document], *, dry_run: bool = False) -> list[str]:
     """Asyncio twin of :func:`sync_table`."""
-    meta = model.table_meta()
-    table = resolve_table(meta)
-    plan = plan_sync(meta, table, _live([await arun(op) for op in describe_ops(meta, table)]))
-    if not dry_run:
-        for cql in plan:
-            await arun(_ddl(cql, meta.settings.connection))
+    return await _adrive(_table_steps(model, dry_run))
+
+
+def _type_keyspace(keyspace: str | None, connection: str | None) -> str:
+    name = keyspace or get_connection(connection).default_keyspace()
+    if name is None:
+        raise InvalidQuery("sync_type needs a keyspace (or a connection keyspace)")
+    return name
+
+
+def sync_type(
+    user_type: type[UserType],
+    *,
+    keyspace: str | None = None,
+    connection: str | None = None,
+    dry_run: bool = False,
+) -> list[str]:
+    """Create a user-defined type (and those it uses) or add its new fields."""
+    ks = _type_keyspace(keyspace, connection)
+    return _drive(_types_steps(user_type, ks, connection, dry_run))
+
+
+async def async_type(
+    user_type: type[UserType],
+    *,
+    keyspace: str | None = None,
+    connection: str | None = None,
+    dry_run: bool = False,
+) -> list[str]:
+    """Asyncio twin of :func:`sync_type`."""
+    ks = _type_keyspace(keyspace, connection)
+    return await _adrive(_types_steps(user_type, ks, connection, dry_run))
+
+
+def _types_steps(
+    user_type: type[UserType], keyspace: str, connection: str | None, dry_run: bool
+) -> Steps:
+    plan: list[str] = []
+    for each in user_types_in(user_type):
+        plan += yield from _type_steps(each, keyspace, connection, dry_run)
     return plan
 
 
-def drop_table(model: type[Document]) -> None:
-    """Drop ``model``'s table if it exists."""
+def _drop_cql(model: type[Document]) -> str:
     meta = model.table_meta()
-    run(_ddl(drop_table_cql(resolve_table(meta)), meta.settings.connection))
+    if meta.settings.view_of is not None:
+        return drop_view_cql(resolve_table(meta))
+    return drop_table_cql(resolve_table(meta))
+
+
+def drop_table(model: type[Document]) -> None:
+    """Drop ``model``'s table (or materialized view) if it exists."""
+    run(_ddl(_drop_cql(model), model.table_meta().settings.connection))
 
 
 async def adrop_table(model: type[Document]) -> None:
     """Asyncio twin of :func:`drop_table`."""
-    meta = model.table_meta()
-    await arun(_ddl(drop_table_cql(resolve_table(meta)), meta.settings.connection))
+    await arun(_ddl(_drop_cql(model), model.table_meta().settings.connection))

@@ -7,7 +7,6 @@ typed :class:`TableSettings`; an unknown setting is an error.
 
 from __future__ import annotations
 
-import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -18,10 +17,16 @@ from typing import Any
 import pydantic
 from pydantic.fields import FieldInfo
 
-from coodie_core.cqltypes import check_value, cql_type_for, parse_type, strip_optional
+from coodie_core.cqltypes import (
+    check_value,
+    cql_type_for,
+    is_user_type,
+    parse_type,
+    strip_optional,
+)
 from coodie_core.errors import InvalidValue, ModelDefinitionError, UnknownField
-from coodie_core.fields import ClusteringKey, Counter, Indexed, PartitionKey, Static
-from coodie_core.identifiers import quote, validate_name
+from coodie_core.fields import ClusteringKey, Counter, Frozen, Indexed, PartitionKey, Static
+from coodie_core.identifiers import quote, snake_case, validate_name
 
 __all__ = [
     "TABLE_OPTIONS",
@@ -53,13 +58,21 @@ TABLE_OPTIONS = frozenset(
         "speculative_retry",
     }
 )
-_SETTINGS_KEYS = frozenset({"name", "keyspace", "connection", "abstract"}) | TABLE_OPTIONS
-
-
-def snake_case(name: str) -> str:
-    """``UserEvent`` -> ``user_event``; ``HTTPLog`` -> ``http_log``."""
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+_SETTINGS_KEYS = (
+    frozenset(
+        {
+            "name",
+            "keyspace",
+            "connection",
+            "abstract",
+            "default_ttl",
+            "discriminator",
+            "discriminator_value",
+            "view_of",
+        }
+    )
+    | TABLE_OPTIONS
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,14 @@ class TableSettings:
     connection: str | None = None
     abstract: bool = False
     options: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    #: TTL (seconds) sent with every insert and update that names none.
+    default_ttl: int | None = None
+    #: Single-table inheritance: the column holding each row's subclass value.
+    discriminator: str | None = None
+    #: The value a (sub)class writes to the discriminator column.
+    discriminator_value: object = None
+    #: For a materialized view: the document class it selects from.
+    view_of: Any = field(default=None, compare=False)
 
 
 def parse_settings(
@@ -82,6 +103,8 @@ def parse_settings(
             keyspace=inherited.keyspace,
             connection=inherited.connection,
             options=inherited.options,
+            default_ttl=inherited.default_ttl,
+            discriminator=inherited.discriminator,
         )
     values = {k: v for k, v in vars(settings).items() if not k.startswith("__")}
     unknown = sorted(set(values) - _SETTINGS_KEYS)
@@ -90,13 +113,16 @@ def parse_settings(
             f"{model_name}.Settings: unknown setting(s) {', '.join(unknown)}; "
             f"known: {', '.join(sorted(_SETTINGS_KEYS))}"
         )
-    for key in ("name", "keyspace", "connection"):
+    for key in ("name", "keyspace", "connection", "discriminator"):
         if values.get(key) is not None and not isinstance(values[key], str):
             raise ModelDefinitionError(f"{model_name}.Settings.{key} must be a string")
     if values.get("name") is not None:
         validate_name(values["name"], "table")
     if values.get("keyspace") is not None:
         validate_name(values["keyspace"], "keyspace")
+    ttl = values.get("default_ttl", inherited.default_ttl)
+    if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 0):
+        raise ModelDefinitionError(f"{model_name}.Settings.default_ttl must be an int >= 0")
     options = dict(inherited.options)
     options.update({k: v for k, v in values.items() if k in TABLE_OPTIONS})
     return TableSettings(
@@ -105,6 +131,10 @@ def parse_settings(
         connection=values.get("connection", inherited.connection),
         abstract=bool(values.get("abstract", False)),
         options=MappingProxyType(options),
+        default_ttl=ttl,
+        discriminator=values.get("discriminator", inherited.discriminator),
+        discriminator_value=values.get("discriminator_value"),
+        view_of=values.get("view_of"),
     )
 
 
@@ -264,8 +294,11 @@ def _column(model_name: str, name: str, info: FieldInfo) -> ColumnMeta:
     where = f"{model_name}.{name}"
     if pk is not None and ck is not None:
         raise ModelDefinitionError(f"{where}: both partition key and clustering key")
+    markers = list(meta)
+    if (pk or ck) and is_user_type(_unannotated(info.annotation)):
+        markers.append(Frozen())  # a UDT in a primary key must be frozen
     try:
-        cql_type = cql_type_for(info.annotation, meta)
+        cql_type = cql_type_for(info.annotation, markers)
     except ModelDefinitionError as exc:
         raise ModelDefinitionError(f"{where}: {exc}") from None
     column = ColumnMeta(
@@ -312,6 +345,9 @@ def _check_table(table: TableMeta) -> None:
     validate_name(table.name, "table")
     if not table.partition_key:
         raise ModelDefinitionError(f"{model}: no partition key; mark a field PartitionKey()")
+    discriminator = table.settings.discriminator
+    if discriminator is not None and discriminator not in table.names:
+        raise ModelDefinitionError(f"{model}: discriminator column {discriminator!r} is no field")
     statics = [c.name for c in table.columns if c.static]
     if statics and not table.clustering_key:
         raise ModelDefinitionError(f"{model}: static column(s) {statics} need clustering keys")

@@ -11,33 +11,24 @@ typed error before anything is sent. Every I/O method builds an
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from coodie_core.errors import InvalidQuery
 from coodie_core.execution import arun, resolve_table, run
 from coodie_core.lookups import LOOKUPS, TOKEN_OPS, check_filter_value, positive
-from coodie_core.meta import TableMeta
 from coodie_core.operations import (
     Operation,
-    Options,
     Page,
     ResultPage,
     count_of,
-    ignore,
     list_of,
     page_of,
 )
+from coodie_core.polymorphism import decoder_classes
+from coodie_core.queryset_base import QuerySetBase, QueryState
 from coodie_core.rows import DocumentDecoder, ValuesDecoder
-from coodie_core.statements import (
-    Assignment,
-    Condition,
-    Delete,
-    Select,
-    TokenWhere,
-    Update,
-    Where,
-)
+from coodie_core.statements import Select, TokenWhere, Where
 
 if TYPE_CHECKING:
     from coodie_core.document import Document
@@ -47,41 +38,10 @@ __all__ = ["QuerySet", "QueryState"]
 D = TypeVar("D", bound="Document")
 
 
-@dataclass(frozen=True)
-class QueryState:
-    """Everything a query is made of; QuerySets are thin wrappers around one."""
-
-    where: tuple[Condition, ...] = ()
-    order_by: tuple[tuple[str, bool], ...] = ()
-    limit: int | None = None
-    per_partition_limit: int | None = None
-    allow_filtering: bool = False
-    columns: tuple[str, ...] | None = None  # None: every column
-    options: Options = field(default_factory=Options)
-    connection: str | None = None
-
-
-class QuerySet(Generic[D]):
+class QuerySet(QuerySetBase[D]):
     """A lazy query over one document class; see the module docstring."""
 
-    __slots__ = ("model", "state")
-
-    def __init__(self, model: type[D], state: QueryState | None = None) -> None:
-        self.model = model
-        self.state = state or QueryState()
-
-    def __repr__(self) -> str:
-        return f"QuerySet({self.model.__name__}, {self.state!r})"
-
-    @property
-    def _table(self) -> TableMeta:
-        return self.model.table_meta()
-
-    def _with(self, **changes: Any) -> QuerySet[D]:
-        return QuerySet(self.model, replace(self.state, **changes))
-
-    def _with_options(self, **changes: Any) -> QuerySet[D]:
-        return self._with(options=replace(self.state.options, **changes))
+    __slots__ = ()
 
     # -- building ---------------------------------------------------------------
 
@@ -191,7 +151,7 @@ class QuerySet(Generic[D]):
     def _check_filtering(self) -> None:
         if self.state.allow_filtering:
             return
-        for cond in self.state.where:
+        for cond in self._where():
             if isinstance(cond, Where):
                 column = self._table.column(cond.column)
                 if not column.is_key and column.index is None:
@@ -205,7 +165,7 @@ class QuerySet(Generic[D]):
         select = Select(
             table=resolve_table(self._table),
             columns=self.state.columns or self._table.names,
-            where=self.state.where,
+            where=self._where(),
             order_by=self.state.order_by,
             limit=self.state.limit,
             per_partition_limit=self.state.per_partition_limit,
@@ -216,17 +176,10 @@ class QuerySet(Generic[D]):
     def _decoder(self) -> DocumentDecoder[D]:
         columns = self.state.columns or self._table.names
         partial = self.state.columns is not None and set(columns) != set(self._table.names)
-        return DocumentDecoder(self.model, self._table, columns, partial)
-
-    def _op(
-        self, statement: Select | Update | Delete, result: Any, **options: Any
-    ) -> Operation[Any]:
-        return Operation(
-            statement,
-            result,
-            replace(self.state.options, **options),
-            self.state.connection or self._table.settings.connection,
-            fetch_all=False,
+        table = self._table
+        subclasses = decoder_classes(self.model)
+        return DocumentDecoder(
+            self.model, table, columns, partial, table.settings.discriminator, subclasses
         )
 
     def all_op(self) -> Operation[list[D]]:
@@ -273,45 +226,31 @@ class QuerySet(Generic[D]):
         op = self._op(select, list_of(ValuesDecoder(self._table, keys)))
         return replace(op, fetch_all=True)
 
-    def _write_where(self, what: str, full_key: bool) -> tuple[Condition, ...]:
-        """The conditions of a bulk write: keys only, partition key (and for an
-        update every clustering column) pinned with ``=`` or ``IN``."""
-        pinned = {
-            c.column for c in self.state.where if isinstance(c, Where) and c.op in ("=", "IN")
-        }
-        keys = self._table.primary_key if full_key else self._table.partition_key
-        missing = [c.name for c in keys if c.name not in pinned]
-        others = [
-            c.column if isinstance(c, Where) else "token"
-            for c in self.state.where
-            if isinstance(c, TokenWhere) or not self._table.column(c.column).is_key
-        ]
-        if missing or others:
+    def _cell_op(self, function: Literal["TTL", "WRITETIME"], name: str) -> Operation[int | None]:
+        column = self._table.column(name)
+        if column.is_key or column.is_multicell or column.cql_type == "counter":
             raise InvalidQuery(
-                f"{self.model.__name__}: {what} needs = or IN on {[c.name for c in keys]} "
-                f"and no other filters (missing {missing}, other {others})"
+                f"{self.model.__name__}.{name}: {function.lower()} is only kept for "
+                "non-key, non-collection, non-counter columns"
             )
-        return self.state.where
+        select = self._select(columns=(), selectors=((function, name),), limit=1, order_by=())
 
-    def delete_op(self) -> Operation[None]:
-        """The operation behind :meth:`delete` (rows of the pinned partitions)."""
-        delete = Delete(resolve_table(self._table), self._write_where("delete", False))
-        return self._op(delete, ignore)
+        def read(page: ResultPage) -> int | None:
+            if not page.rows:
+                return None
+            row = page.rows[0]
+            value = next(iter(row.values())) if isinstance(row, dict) else row[0]
+            return None if value is None else int(value)
 
-    def update_op(self, **values: object) -> Operation[None]:
-        """The operation behind :meth:`update` (``UPDATE ... SET``, every key pinned)."""
-        assignments = []
-        for name, value in values.items():
-            column = self._table.column(name)
-            if column.is_key:
-                raise InvalidQuery(f"{self.model.__name__}.{name}: cannot update a key column")
-            checked = None if value is None else column.validate(value)
-            assignments.append(Assignment(name, "set", checked))
-        if not assignments:
-            raise InvalidQuery(f"{self.model.__name__}: update() needs at least one field")
-        where = self._write_where("update", True)
-        update = Update(resolve_table(self._table), tuple(assignments), where)
-        return self._op(update, ignore)
+        return self._op(select, read)
+
+    def ttl_of_op(self, name: str) -> Operation[int | None]:
+        """The operation behind :meth:`ttl_of` (``SELECT TTL(name) ... LIMIT 1``)."""
+        return self._cell_op("TTL", name)
+
+    def writetime_of_op(self, name: str) -> Operation[int | None]:
+        """The operation behind :meth:`writetime_of` (``SELECT WRITETIME(name)``)."""
+        return self._cell_op("WRITETIME", name)
 
     def _describe(self) -> str:
         return ", ".join(
@@ -369,21 +308,21 @@ class QuerySet(Generic[D]):
         """The distinct partition keys (``SELECT DISTINCT``), as dicts."""
         return await arun(self.distinct_op())
 
-    def delete(self) -> None:
-        """Delete the matching rows (the partition key must be pinned)."""
-        run(self.delete_op())
+    def ttl_of(self, name: str) -> int | None:
+        """Seconds left before the first matching row's ``name`` cell expires (None: no TTL)."""
+        return run(self.ttl_of_op(name))
 
-    async def adelete(self) -> None:
-        """Delete the matching rows (the partition key must be pinned)."""
-        await arun(self.delete_op())
+    async def attl_of(self, name: str) -> int | None:
+        """Seconds left before the first matching row's ``name`` cell expires."""
+        return await arun(self.ttl_of_op(name))
 
-    def update(self, **values: object) -> None:
-        """Set fields on the matching rows (the whole primary key must be pinned)."""
-        run(self.update_op(**values))
+    def writetime_of(self, name: str) -> int | None:
+        """When the first matching row's ``name`` cell was written (microseconds)."""
+        return run(self.writetime_of_op(name))
 
-    async def aupdate(self, **values: object) -> None:
-        """Set fields on the matching rows (the whole primary key must be pinned)."""
-        await arun(self.update_op(**values))
+    async def awritetime_of(self, name: str) -> int | None:
+        """When the first matching row's ``name`` cell was written (microseconds)."""
+        return await arun(self.writetime_of_op(name))
 
     def __iter__(self) -> Iterator[D]:
         """Iterate page by page (``page_size`` rows per round trip)."""

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 import pydantic
 from cassandra.util import Date, Time
 
+from coodie_core.changes import snapshot_values
 from coodie_core.meta import TableMeta
 
 __all__ = ["DocumentDecoder", "ValuesDecoder", "from_driver", "row_values"]
@@ -42,7 +43,11 @@ def from_driver(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {from_driver(k): from_driver(v) for k, v in value.items()}
     if isinstance(value, (set, frozenset)) or type(value).__name__ == "SortedSet":
-        return {from_driver(v) for v in value}
+        items = [from_driver(v) for v in value]
+        # UDT elements decode to dicts (unhashable); Pydantic builds the set from a list
+        return items if any(isinstance(v, dict) for v in items) else set(items)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a user-defined type value
+        return {name: from_driver(v) for name, v in zip(value._fields, value, strict=True)}
     if isinstance(value, tuple):
         return tuple(from_driver(v) for v in value)
     if isinstance(value, list):
@@ -69,25 +74,44 @@ def row_values(row: Any, columns: Sequence[str], table: TableMeta | None) -> dic
 @dataclass(frozen=True)
 class DocumentDecoder(Generic[M]):
     """Builds documents from rows; ``partial`` rows (``only``/``defer``) skip
-    whole-model validation and remember which fields they hold."""
+    whole-model validation and remember which fields they hold.
+
+    With ``subclasses`` (single-table inheritance read through the base class) the
+    row's ``discriminator`` value picks the class to build; unknown values build
+    ``model``. Each document remembers the values it was loaded with, so a later
+    ``save()`` sends only what changed.
+    """
 
     model: type[M]
     table: TableMeta
     columns: tuple[str, ...]
     partial: bool = False
+    discriminator: str | None = None
+    subclasses: Mapping[object, type[M]] | None = None
 
     def __call__(self, row: Any) -> M:
         """Decode one row."""
         values = row_values(row, self.columns, self.table)
+        model = self.model
+        if self.subclasses is not None and self.discriminator is not None:
+            model = self.subclasses.get(values.get(self.discriminator), model)
+            fields = model.model_fields
+            values = {k: v for k, v in values.items() if k in fields}
         for name in [k for k, v in values.items() if v is None]:
             if not self.table.column(name).nullable:  # null in a non-Optional field:
                 del values[name]  # let the field's default apply (or fail if required)
         if not self.partial:
-            return self.model.model_validate(values)
-        checked = {k: self.table.column(k).validate(v) for k, v in values.items()}
-        document = self.model.model_construct(_fields_set=set(checked), **checked)
-        if hasattr(document, "_partial"):  # Document tracks partial loads for save()
-            document._partial = True
+            document = model.model_validate(values)
+        else:
+            checked = {k: self.table.column(k).validate(v) for k, v in values.items()}
+            document = model.model_construct(_fields_set=set(checked), **checked)
+            if hasattr(document, "_partial"):  # Document tracks partial loads for save()
+                document._partial = True
+        if hasattr(document, "_snapshot"):
+            loaded = [
+                k for k in (values if self.partial else self.columns) if k in model.model_fields
+            ]
+            document._snapshot = snapshot_values({k: getattr(document, k) for k in loaded})
         return document
 
 

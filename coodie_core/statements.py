@@ -82,6 +82,8 @@ class Select:
     allow_filtering: bool = False
     distinct: bool = False
     count: bool = False
+    #: ``(function, column)`` pairs selected after the columns: ``TTL(c)``, ``WRITETIME(c)``.
+    selectors: tuple[tuple[Literal["TTL", "WRITETIME"], str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ class Delete:
     columns: tuple[str, ...] = ()
     timestamp: int | None = None
     if_exists: bool = False
+    if_conditions: tuple[Where, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,14 @@ def _using(ttl: int | None, timestamp: int | None, values: list[object]) -> str:
 
 def _select(s: Select) -> tuple[str, tuple[object, ...]]:
     values: list[object] = []
-    what = "COUNT(*)" if s.count else _names(s.columns)
+    picked = [_names(s.columns)] if s.columns else []
+    for function, column in s.selectors:
+        if function not in ("TTL", "WRITETIME"):
+            raise InvalidQuery(f"unknown selector function {function!r}")
+        picked.append(f"{function}({quote(validate_name(column, 'column'))})")
+    if not picked and not s.count:
+        raise InvalidQuery("SELECT needs at least one column")
+    what = "COUNT(*)" if s.count else ", ".join(picked)
     cql = f"SELECT {'DISTINCT ' if s.distinct else ''}{what} FROM {s.table.render()}"
     if s.where:
         cql += f" WHERE {_where(s.where, values)}"
@@ -277,4 +287,6 @@ def _delete(s: Delete) -> tuple[str, tuple[object, ...]]:
     cql += f" WHERE {_where(s.where, values)}"
     if s.if_exists:
         cql += " IF EXISTS"
+    elif s.if_conditions:
+        cql += f" IF {_where(s.if_conditions, values)}"
     return cql, tuple(values)

@@ -76,8 +76,11 @@ async def test_save_does_not_write_unset_fields(
 
 async def test_insert_if_not_exists(front: Any) -> None:
     room = uuid.uuid4()
-    assert await front(Message(room=room, at=at(1), author="a", body="one"), "insert") is True
-    assert await front(Message(room=room, at=at(1), author="a", body="two"), "insert") is False
+    first = await front(Message(room=room, at=at(1), author="a", body="one"), "insert")
+    assert (bool(first), first.applied, first.existing) == (True, True, None)
+    second = await front(Message(room=room, at=at(1), author="a", body="two"), "insert")
+    assert (bool(second), second.applied) == (False, False)
+    assert second.existing is not None and second.existing["body"] == "one"
     assert (await front(Message, "get", room=room, at=at(1))).body == "one"
 
 

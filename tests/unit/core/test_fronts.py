@@ -101,7 +101,7 @@ def test_update_applies_values_only_after_success() -> None:
     post = Post(owner=UID, at=AT, title="hi")
     op = post.update_op(title="new")
     assert post.title == "hi"
-    op.result(None)  # type: ignore[arg-type]
+    op.result(ResultPage([]))
     assert post.title == "new"
 
 
