@@ -1,0 +1,409 @@
+"""Connection registry and the single execution choke point (``cassandra.cqlengine.connection``).
+
+A connection is a named driver ``Cluster``/``Session`` pair.  The registry
+``_connections`` maps names (and the ``DEFAULT_CONNECTION`` sentinel) to
+:class:`Connection` objects; the module globals ``cluster`` and ``session``
+mirror the default connection.  Every query and DML statement of the facade
+goes through :func:`execute`, which query code must look up on this module
+at call time (``connection.execute(...)``) so tests can count round trips.
+
+Sessions are genuine driver sessions configured with ``dict_factory`` and a
+tuple encoder, as cqlengine configures them.
+
+``DEFAULT_KEYSPACE`` lives in ``coodie_compat.models``, as in cqlengine:
+``setup()`` and ``set_session()`` write ``models.DEFAULT_KEYSPACE`` and
+``_register_known_types`` reads it.  ``models`` imports this module, so it is
+imported late, inside those functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import threading
+from collections import defaultdict
+from typing import Any
+
+from cassandra.cluster import _NOT_SET, Cluster, NoHostAvailable, UserTypeDoesNotExist, _ConfigMode
+from cassandra.query import SimpleStatement, dict_factory
+
+from coodie_compat import CQLEngineException
+
+__all__ = [
+    "DEFAULT_CONNECTION",
+    "NOT_SET",
+    "CQLEngineException",
+    "Connection",
+    "UndefinedKeyspaceException",
+    "cluster",
+    "default",
+    "execute",
+    "format_log_context",
+    "get_cluster",
+    "get_connection",
+    "get_session",
+    "register_connection",
+    "register_udt",
+    "session",
+    "set_default_connection",
+    "set_session",
+    "setup",
+    "udt_by_keyspace",
+    "unregister_connection",
+]
+
+log = logging.getLogger(__name__)
+
+#: The driver's "use the session default" marker for ``timeout`` (the very same object).
+NOT_SET = _NOT_SET
+
+#: Driver objects of the default connection (None when there is none).
+cluster: Any = None
+session: Any = None
+
+#: Registry key of the default connection.
+DEFAULT_CONNECTION = object()
+_connections: dict[Any, Connection] = {}
+
+#: keyspace -> {type name: UserType class}; kept here because user types may be
+#: declared before any connection exists and must be registered on every new one.
+udt_by_keyspace: defaultdict[str | None, dict[str, Any]] = defaultdict(dict)
+
+_STATEMENTS_MODULE = "coodie_compat.statements"
+
+
+class UndefinedKeyspaceException(CQLEngineException):
+    """Kept for compatibility; cqlengine defines it but never raises it."""
+
+
+def format_log_context(msg: str, connection: Any = None, keyspace: str | None = None) -> str:
+    """Prefix a log message with its connection (and keyspace, when given)."""
+    connection_info = connection or "DEFAULT_CONNECTION"
+    if keyspace:
+        return f"[Connection: {connection_info}, Keyspace: {keyspace}] {msg}"
+    return f"[Connection: {connection_info}] {msg}"
+
+
+def _get_default_keyspace() -> str | None:
+    """Return ``models.DEFAULT_KEYSPACE``, read now."""
+    from coodie_compat import models
+
+    return models.DEFAULT_KEYSPACE
+
+
+def _set_default_keyspace(keyspace: str | None) -> None:
+    """Set ``models.DEFAULT_KEYSPACE``."""
+    from coodie_compat import models
+
+    models.DEFAULT_KEYSPACE = keyspace
+
+
+def _sync_default_globals() -> None:
+    """Point the ``cluster``/``session`` globals at the default connection's objects."""
+    global cluster, session
+    default_conn = _connections.get(DEFAULT_CONNECTION)
+    cluster = default_conn.cluster if default_conn is not None else None
+    session = default_conn.session if default_conn is not None else None
+
+
+class Connection:
+    """A named connection: hosts and options, and the driver cluster and session.
+
+    ``hosts`` are the contact points; ``cluster_options`` are passed to
+    ``cassandra.cluster.Cluster``.  With ``lazy_connect`` nothing connects
+    until first use; with ``retry_connect`` a failed connect is retried on
+    the next use instead of being final.
+    """
+
+    name: Any = None
+    hosts: Any = None
+    consistency: Any = None
+    retry_connect = False
+    lazy_connect = False
+    lazy_connect_lock: Any = None
+    cluster_options: Any = None
+    cluster: Any = None
+    session: Any = None
+
+    def __init__(self, name: Any, hosts: Any, consistency: Any = None,
+                 lazy_connect: bool = False, retry_connect: bool = False,
+                 cluster_options: dict[str, Any] | None = None) -> None:
+        self.hosts = hosts
+        self.name = name
+        self.consistency = consistency
+        self.lazy_connect = lazy_connect
+        self.retry_connect = retry_connect
+        self.cluster_options = cluster_options if cluster_options else {}
+        self.lazy_connect_lock = threading.RLock()
+
+    @classmethod
+    def from_session(cls, name: Any, session: Any) -> Connection:
+        """Wrap an existing driver session (and its cluster) as a connection."""
+        instance = cls(name=name, hosts=session.hosts)
+        instance.cluster, instance.session = session.cluster, session
+        instance.setup_session()
+        return instance
+
+    def setup(self) -> None:
+        """Create the cluster and connect (unless lazy), then configure the session."""
+        if "username" in self.cluster_options or "password" in self.cluster_options:
+            raise CQLEngineException(
+                "Username & Password are now handled by using the native driver's auth_provider"
+            )
+        if self.lazy_connect:
+            return
+        self.cluster = self._make_cluster()
+        try:
+            self.session = self.cluster.connect()
+        except NoHostAvailable:
+            if self.retry_connect:
+                log.warning(format_log_context(
+                    "connect failed, setting up for re-attempt on first use", connection=self.name
+                ))
+                self.lazy_connect = True
+            raise
+        log.debug(format_log_context(
+            "connection initialized with internally created session", connection=self.name
+        ))
+        if _connections.get(DEFAULT_CONNECTION) is self:
+            _sync_default_globals()
+        self.setup_session()
+
+    def _make_cluster(self) -> Any:
+        if "cloud" in self.cluster_options:
+            if self.hosts:
+                log.warning("Ignoring hosts %s because a cloud config was provided.", self.hosts)
+            return Cluster(**self.cluster_options)
+        return Cluster(self.hosts, **self.cluster_options)
+
+    def setup_session(self) -> None:
+        """Use ``dict_factory`` rows, the connection's consistency and the tuple encoder.
+
+        In execution-profile mode the default profile is configured, otherwise
+        the session itself.  Known user types are registered on the cluster.
+        """
+        if self.cluster._config_mode == _ConfigMode.PROFILES:
+            target = self.cluster.profile_manager.default
+            target.row_factory = dict_factory
+            if self.consistency is not None:
+                target.consistency_level = self.consistency
+        else:
+            self.session.row_factory = dict_factory
+            if self.consistency is not None:
+                self.session.default_consistency_level = self.consistency
+        encoder = self.session.encoder
+        encoder.mapping[tuple] = encoder.cql_encode_tuple
+        _register_known_types(self.session.cluster)
+
+    def handle_lazy_connect(self) -> None:
+        """Connect now if the connection is still lazy (once, under a lock)."""
+        if not self.lazy_connect:
+            return
+        with self.lazy_connect_lock:
+            # Another thread may have connected while this one waited for the lock.
+            if self.lazy_connect:
+                log.debug(format_log_context("Lazy connect enabled", connection=self.name))
+                self.lazy_connect = False
+                self.setup()
+
+
+def register_connection(name: Any, hosts: Any = None, consistency: Any = None,
+                        lazy_connect: bool = False, retry_connect: bool = False,
+                        cluster_options: dict[str, Any] | None = None, default: bool = False,
+                        session: Any = None) -> Connection:
+    """Add a connection to the registry and return it.
+
+    Either ``session`` (an existing driver session) or the host options
+    (``hosts``, ``consistency``, ``lazy_connect``, ``retry_connect``,
+    ``cluster_options``) may be given, not both.  With hosts a new driver
+    ``Cluster`` is created.  ``default=True`` also makes it the default.
+    """
+    if name in _connections:
+        log.warning(f"Registering connection '{name}' when it already exists.")
+    if session is not None:
+        host_options_given = (hosts is not None or consistency is not None or lazy_connect
+                              is not False or retry_connect is not False
+                              or cluster_options is not None)
+        if host_options_given:
+            raise CQLEngineException(
+                "Session configuration arguments and 'session' argument are mutually exclusive"
+            )
+        conn = Connection.from_session(name, session=session)
+    else:
+        conn = Connection(name, hosts=hosts, consistency=consistency,
+                          lazy_connect=lazy_connect, retry_connect=retry_connect,
+                          cluster_options=cluster_options)
+        conn.setup()
+    _connections[name] = conn
+    if default:
+        set_default_connection(name)
+    return conn
+
+
+def unregister_connection(name: Any) -> None:
+    """Remove a connection and shut its cluster down; unknown names are ignored."""
+    if name not in _connections:
+        return
+    conn = _connections[name]
+    if _connections.get(DEFAULT_CONNECTION) is conn:
+        del _connections[DEFAULT_CONNECTION]
+        _sync_default_globals()
+    if conn.cluster:
+        conn.cluster.shutdown()
+    del _connections[name]
+    log.debug(f"Connection '{name}' has been removed from the registry.")
+
+
+def set_default_connection(name: Any) -> None:
+    """Make the registered connection ``name`` the default one."""
+    if name not in _connections:
+        raise CQLEngineException(f"Connection '{name}' doesn't exist.")
+    log.debug(f"Connection '{name}' has been set as default.")
+    _connections[DEFAULT_CONNECTION] = _connections[name]
+    _sync_default_globals()
+
+
+def get_connection(name: Any = None) -> Connection:
+    """Return the named (or default) connection, connecting it first if it is lazy."""
+    if not name:
+        name = DEFAULT_CONNECTION
+    if name not in _connections:
+        raise CQLEngineException(f"Connection name '{name}' doesn't exist in the registry.")
+    conn = _connections[name]
+    conn.handle_lazy_connect()
+    return conn
+
+
+def default() -> None:
+    """Register a ``'default'`` connection to the driver's default host (127.0.0.1)."""
+    # No usable default yet (missing, or lazy and unreachable): nothing to warn about.
+    with contextlib.suppress(Exception):
+        if get_connection().session:
+            log.warning("configuring new default connection for cqlengine when one was already set")
+    register_connection("default", hosts=None, default=True)
+    log.debug("cqlengine connection initialized with default session to localhost")
+
+
+def _uses_dict_factory(s: Any) -> bool:
+    mode = s.cluster._config_mode
+    profile_ok = (s.cluster.profile_manager.default.row_factory is dict_factory
+                  and mode in (_ConfigMode.PROFILES, _ConfigMode.UNCOMMITTED))
+    legacy_ok = (s.row_factory is dict_factory
+                 and mode in (_ConfigMode.LEGACY, _ConfigMode.UNCOMMITTED))
+    return profile_ok or legacy_ok
+
+
+def set_session(s: Any) -> None:
+    """Use an existing driver session as the default connection.
+
+    The session must produce rows with ``dict_factory``.  Its keyspace, if
+    set, becomes ``models.DEFAULT_KEYSPACE``.
+    """
+    try:
+        conn = get_connection()
+    except CQLEngineException:
+        register_connection("default", session=s, default=True)
+        conn = get_connection()
+    else:
+        if conn.session:
+            log.warning("configuring new default session for cqlengine when one was already set")
+    if not _uses_dict_factory(s):
+        raise CQLEngineException("Failed to initialize: row_factory must be 'dict_factory'")
+    conn.session = s
+    conn.cluster = s.cluster
+    _sync_default_globals()
+    if conn.session.keyspace:
+        _set_default_keyspace(conn.session.keyspace)
+    conn.setup_session()
+    log.debug("cqlengine default connection initialized with %s", s)
+
+
+def setup(hosts: Any, default_keyspace: str | None, consistency: Any = None,
+          lazy_connect: bool = False, retry_connect: bool = False, **kwargs: Any) -> None:
+    """Set the default keyspace and register the ``'default'`` connection.
+
+    Extra keyword arguments (``protocol_version``, ``port``...) are passed
+    to ``cassandra.cluster.Cluster``.
+    """
+    _set_default_keyspace(default_keyspace)
+    register_connection("default", hosts=hosts, consistency=consistency,
+                        lazy_connect=lazy_connect, retry_connect=retry_connect,
+                        cluster_options=kwargs, default=True)
+
+
+def _statement_base() -> Any:
+    """``statements.BaseCQLStatement`` if that module is loaded (else nothing can be one)."""
+    module = sys.modules.get(_STATEMENTS_MODULE)
+    return getattr(module, "BaseCQLStatement", None) if module is not None else None
+
+
+def execute(query: Any, params: Any = None, consistency_level: Any = None,
+            timeout: Any = NOT_SET, connection: Any = None) -> Any:
+    """Run one statement on a connection's session and return the driver result.
+
+    A ``SimpleStatement`` is sent as is.  A cqlengine statement object
+    becomes a ``SimpleStatement`` of its CQL text (with its fetch size and
+    ``consistency_level``) and its context as parameters; a string becomes a
+    ``SimpleStatement``.  ``timeout`` is passed on as a keyword; ``NOT_SET``
+    means the session default and None no timeout.
+    """
+    conn = get_connection(connection)
+    if not conn.session:
+        raise CQLEngineException("It is required to setup() cqlengine before executing queries")
+    if isinstance(query, SimpleStatement):
+        pass
+    elif (statement_base := _statement_base()) is not None and isinstance(query, statement_base):
+        params = query.get_context()
+        query = SimpleStatement(str(query), consistency_level=consistency_level,
+                                fetch_size=query.fetch_size)
+    elif isinstance(query, str):
+        query = SimpleStatement(query, consistency_level=consistency_level)
+    if log.isEnabledFor(logging.DEBUG):
+        query_text = getattr(query, "query_string", query)
+        log.debug(format_log_context(f"Query: {query_text}, Params: {params}",
+                                     connection=connection))
+    return conn.session.execute(query, params, timeout=timeout)
+
+
+def get_session(connection: Any = None) -> Any:
+    """Return the driver session of a connection (None if it has none yet)."""
+    return get_connection(connection).session
+
+
+def get_cluster(connection: Any = None) -> Any:
+    """Return the driver cluster of a connection."""
+    conn = get_connection(connection)
+    if not conn.cluster:
+        raise CQLEngineException(
+            f"{__name__}.cluster is not configured. "
+            "Call one of the setup or default functions first."
+        )
+    return conn.cluster
+
+
+def register_udt(keyspace: str | None, type_name: str, klass: Any, connection: Any = None) -> None:
+    """Record a user type class and register it on the cluster, if one is connected.
+
+    Types not yet created on the server are skipped; ``sync_type`` registers them.
+    """
+    udt_by_keyspace[keyspace][type_name] = klass
+    try:
+        target = get_cluster(connection)
+    except CQLEngineException:
+        target = None
+    if target:
+        with contextlib.suppress(UserTypeDoesNotExist):
+            target.register_user_type(keyspace, type_name, klass)
+
+
+def _register_known_types(target_cluster: Any) -> None:
+    """Register every recorded user type on ``target_cluster``.
+
+    Types recorded without a keyspace use ``models.DEFAULT_KEYSPACE``.
+    """
+    default_keyspace = _get_default_keyspace()
+    for ks_name, name_type_map in udt_by_keyspace.items():
+        for type_name, klass in name_type_map.items():
+            with contextlib.suppress(UserTypeDoesNotExist):
+                target_cluster.register_user_type(ks_name or default_keyspace, type_name, klass)

@@ -1,0 +1,1 @@
+"""Ported ``tests/integration/cqlengine/query``."""

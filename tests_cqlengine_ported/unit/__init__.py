@@ -1,0 +1,1 @@
+"""Ported ``tests/unit`` of the python-driver (cqlengine part only)."""

@@ -1,0 +1,1 @@
+"""Ported ``tests/unit/cqlengine``: cqlengine tests that need no node."""
