@@ -6,9 +6,16 @@ the legacy caching constants, the root exceptions and ``UnicodeMixin``.
 Submodules (``columns``, ``models``, ``query``, ``statements``...) are imported
 on demand, never eagerly from here, and none of them imports
 ``cassandra.cqlengine`` at run time.
+
+Besides those names, :func:`install_alias` (see :mod:`coodie_compat.alias`)
+makes ``import cassandra.cqlengine...`` resolve to this package, for apps
+whose imports cannot be edited; ``COODIE_CQLENGINE_ALIAS=1`` in the
+environment installs it when this package is first imported.
 """
 
 from __future__ import annotations
+
+import os
 
 __all__ = [
     "CACHING_ALL",
@@ -47,3 +54,10 @@ class UnicodeMixin:
 
     def __str__(self) -> str:
         return self.__unicode__()  # type: ignore[attr-defined,no-any-return]
+
+
+from coodie_compat.alias import ENV_SWITCH as _ENV_SWITCH  # noqa: E402 (needs the names above)
+from coodie_compat.alias import install_alias as install_alias  # noqa: E402
+
+if os.environ.get(_ENV_SWITCH) == "1":
+    install_alias()

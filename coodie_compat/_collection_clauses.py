@@ -91,8 +91,8 @@ class ContainerUpdateTypeMapMeta(type):
 
     type_map: ContainerClauseRegistry
 
-    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> None:
-        super().__init__(name, bases, namespace)
+    def __init__(cls, name: str, bases: tuple[type, ...], dct: dict[str, Any]) -> None:
+        super().__init__(name, bases, dct)
         if not any(isinstance(base, ContainerUpdateTypeMapMeta) for base in bases):
             cls.type_map = ContainerClauseRegistry()
             return

@@ -15,6 +15,7 @@ re-exported here; this is the module users import.
 from __future__ import annotations
 
 import logging
+from copy import copy, deepcopy
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal as _Decimal
 from decimal import InvalidOperation
@@ -22,7 +23,7 @@ from typing import Any
 from uuid import UUID as _UUID
 
 from cassandra import util
-from cassandra.cqltypes import SimpleDateType
+from cassandra.cqltypes import SimpleDateType, UserType
 from cassandra.cqltypes import _cqltypes as _cqltypes  # cqlengine exposes columns._cqltypes
 
 from coodie_compat import ValidationError
@@ -37,6 +38,7 @@ from coodie_compat._collection_columns import (
 from coodie_compat._column_base import Column
 from coodie_compat._udt_column import UserDefinedType, resolve_udts
 from coodie_compat._value_managers import BaseValueManager, CounterValueManager, UDTValueManager
+from coodie_compat.functions import get_total_seconds
 
 __all__ = [
     "UUID", "Ascii", "BaseCollectionColumn", "BaseContainerColumn", "BaseFloat",
@@ -45,6 +47,9 @@ __all__ = [
     "Integer", "List", "Map", "Set", "SmallInt", "Text", "Time", "TimeUUID", "TinyInt", "Tuple",
     "UDTValueManager", "UserDefinedType", "VarInt", "resolve_udts",
 ]
+# Names cqlengine's module has because it imports them: a star import brings them too.
+__all__ += ["SimpleDateType", "UserType", "ValidationError", "copy", "date", "datetime",
+            "deepcopy", "get_total_seconds", "log", "logging", "timedelta", "timezone", "util"]
 
 log = logging.getLogger(__name__)
 

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 import threading
 from collections import defaultdict
 from typing import Any
 
+from cassandra import ConsistencyLevel
 from cassandra.cluster import _NOT_SET, Cluster, NoHostAvailable, UserTypeDoesNotExist, _ConfigMode
 from cassandra.query import SimpleStatement, dict_factory
 
 from coodie_compat import CQLEngineException
+from coodie_compat.statements import BaseCQLStatement
 
 __all__ = [
     "DEFAULT_CONNECTION",
@@ -52,6 +53,10 @@ __all__ = [
     "udt_by_keyspace",
     "unregister_connection",
 ]
+# Names cqlengine's module has because it imports them: a star import brings them too.
+__all__ += ["BaseCQLStatement", "Cluster", "ConsistencyLevel", "NoHostAvailable",
+            "SimpleStatement", "UserTypeDoesNotExist", "defaultdict", "dict_factory", "log",
+            "logging", "threading"]
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +74,6 @@ _connections: dict[Any, Connection] = {}
 #: keyspace -> {type name: UserType class}; kept here because user types may be
 #: declared before any connection exists and must be registered on every new one.
 udt_by_keyspace: defaultdict[str | None, dict[str, Any]] = defaultdict(dict)
-
-_STATEMENTS_MODULE = "coodie_compat.statements"
 
 
 class UndefinedKeyspaceException(CQLEngineException):
@@ -332,12 +335,6 @@ def setup(hosts: Any, default_keyspace: str | None, consistency: Any = None,
                         cluster_options=kwargs, default=True)
 
 
-def _statement_base() -> Any:
-    """``statements.BaseCQLStatement`` if that module is loaded (else nothing can be one)."""
-    module = sys.modules.get(_STATEMENTS_MODULE)
-    return getattr(module, "BaseCQLStatement", None) if module is not None else None
-
-
 def execute(query: Any, params: Any = None, consistency_level: Any = None,
             timeout: Any = NOT_SET, connection: Any = None) -> Any:
     """Run one statement on a connection's session and return the driver result.
@@ -353,7 +350,7 @@ def execute(query: Any, params: Any = None, consistency_level: Any = None,
         raise CQLEngineException("It is required to setup() cqlengine before executing queries")
     if isinstance(query, SimpleStatement):
         pass
-    elif (statement_base := _statement_base()) is not None and isinstance(query, statement_base):
+    elif isinstance(query, BaseCQLStatement):
         params = query.get_context()
         query = SimpleStatement(str(query), consistency_level=consistency_level,
                                 fetch_size=query.fetch_size)

@@ -23,6 +23,8 @@ __all__ = [
     "Token",
     "get_total_seconds",
 ]
+# Names cqlengine's module has because it imports them: a star import brings them too.
+__all__ += ["UnicodeMixin", "ValidationError", "datetime"]
 
 
 class _ToDatabase(Protocol):

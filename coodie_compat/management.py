@@ -18,6 +18,7 @@ connection's driver session but is invisible to tests that swap
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
@@ -26,7 +27,7 @@ from collections.abc import Iterator
 from itertools import product
 from typing import Any
 
-from cassandra import AlreadyExists
+from cassandra import AlreadyExists, metadata
 from cassandra.metadata import protect_name
 
 from coodie_compat import CQLEngineException, columns, query
@@ -46,18 +47,14 @@ from coodie_core.schema import (
 from coodie_core.statements import Table
 
 __all__ = [
-    "CQLENG_ALLOW_SCHEMA_MANAGEMENT",
-    "Field",
-    "create_keyspace_network_topology",
-    "create_keyspace_simple",
-    "drop_keyspace",
-    "drop_table",
-    "get_create_type",
-    "log",
-    "schema_columnfamilies",
-    "sync_table",
-    "sync_type",
+    "CQLENG_ALLOW_SCHEMA_MANAGEMENT", "Field", "create_keyspace_network_topology",
+    "create_keyspace_simple", "drop_keyspace", "drop_table", "get_create_type", "log",
+    "schema_columnfamilies", "sync_table", "sync_type",
 ]
+# Names cqlengine's module has because it imports them: a star import brings them too.
+__all__ += ["CQLEngineException", "Model", "NamedTable", "UserType", "columns", "execute",
+            "format_log_context", "get_cluster", "json", "logging", "metadata", "namedtuple",
+            "os", "product", "query", "warnings"]
 
 #: Environment variable that acknowledges schema management (see ``_allow_schema_modification``).
 CQLENG_ALLOW_SCHEMA_MANAGEMENT = "CQLENG_ALLOW_SCHEMA_MANAGEMENT"

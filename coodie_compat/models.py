@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+from warnings import warn
 
 from cassandra.metadata import protect_name
 
-from coodie_compat import CQLEngineException, ValidationError, _bridge, connection, query
+from coodie_compat import CQLEngineException, ValidationError, _bridge, columns, connection, query
 from coodie_compat import _model_meta as meta
-from coodie_compat import columns as columns  # cqlengine's models module exposes it
 from coodie_compat._model_descriptors import (
     ColumnDescriptor,
     ColumnQueryEvaluator,
@@ -57,6 +59,9 @@ __all__ = [
     "TimestampDescriptor", "UndefinedKeyspaceWarning", "UsingDescriptor", "ValidationError",
     "hybrid_classmethod",
 ]
+# Names cqlengine's module has because it imports them: a star import brings them too.
+__all__ += ["CQLEngineException", "OrderedDict", "columns", "connection", "log", "logging",
+            "protect_name", "query", "re", "warn"]
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,18 @@ from typing import Any
 
 from coodie_compat import CQLEngineException
 from coodie_compat import connection as conn
+from coodie_compat.columns import Column
+from coodie_compat.connection import get_cluster
+from coodie_compat.models import BaseModel, UsingDescriptor
 from coodie_compat.query import AbstractQueryableColumn, SimpleQuerySet
 from coodie_compat.query import DoesNotExist as _DoesNotExist
 from coodie_compat.query import MultipleObjectsReturned as _MultipleObjectsReturned
 from coodie_core.identifiers import quote, validate_name
 
 __all__ = ["NamedColumn", "NamedKeyspace", "NamedTable", "QuerySetDescriptor"]
+# Names cqlengine's module has because it imports them: a star import brings them too.
+__all__ += ["AbstractQueryableColumn", "BaseModel", "CQLEngineException", "Column",
+            "OrderedDict", "SimpleQuerySet", "UsingDescriptor", "get_cluster"]
 
 
 class QuerySetDescriptor:

@@ -31,6 +31,7 @@ __all__ = [
     "NotEqualsOperator",
     "OpMapMeta",
     "QueryOperatorException",
+    "UnicodeMixin",  # imported by cqlengine's module, so its star import brings it too
 ]
 
 
@@ -61,8 +62,8 @@ class OpMapMeta(type):
 
     opmap: dict[str, type[Any]]
 
-    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> None:
-        super().__init__(name, bases, namespace)
+    def __init__(cls, name: str, bases: tuple[type, ...], dct: dict[str, Any]) -> None:
+        super().__init__(name, bases, dct)
         if any(isinstance(base, OpMapMeta) for base in bases):
             cls.opmap[cls.symbol] = cls  # type: ignore[attr-defined]
         else:

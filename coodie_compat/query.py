@@ -16,6 +16,17 @@ when the statement is sent, with exactly cqlengine's number of round trips.
 
 from __future__ import annotations
 
+import copy
+import time
+from datetime import datetime, timedelta
+from functools import partial
+from warnings import warn
+
+from cassandra.query import BatchStatement, SimpleStatement
+from cassandra.query import BatchType as CBatchType
+
+from coodie_compat import CQLEngineException, UnicodeMixin, ValidationError, columns
+from coodie_compat import connection as conn
 from coodie_compat._batch import BatchQuery, BatchType, ContextQuery
 from coodie_compat._dml import DMLQuery
 from coodie_compat._model_queryset import ModelQuerySet, ResultObject, SimpleQuerySet
@@ -31,6 +42,27 @@ from coodie_compat._query_base import (
 )
 from coodie_compat._query_base import execute_statement as _execute_statement  # noqa: F401
 from coodie_compat._queryset import AbstractQuerySet
+from coodie_compat.functions import BaseQueryFunction, QueryValue, Token
+from coodie_compat.operators import (
+    BaseWhereOperator,
+    ContainsOperator,
+    EqualsOperator,
+    GreaterThanOperator,
+    GreaterThanOrEqualOperator,
+    InOperator,
+    LessThanOperator,
+    LessThanOrEqualOperator,
+)
+from coodie_compat.statements import (
+    BaseCQLStatement,
+    ConditionalClause,
+    DeleteStatement,
+    InsertStatement,
+    MapDeleteClause,
+    SelectStatement,
+    UpdateStatement,
+    WhereClause,
+)
 
 __all__ = [
     "AbstractQuerySet",
@@ -58,3 +90,14 @@ for _name in __all__:
     if isinstance(_obj, type) or callable(_obj):
         _obj.__module__ = __name__
 del _name, _obj
+
+# Names cqlengine's module has because it imports them: a star import brings them too.
+__all__ += [
+    "BaseCQLStatement", "BaseQueryFunction", "BaseWhereOperator", "BatchStatement", "CBatchType",
+    "CQLEngineException", "ConditionalClause", "ContainsOperator", "DeleteStatement",
+    "EqualsOperator", "GreaterThanOperator", "GreaterThanOrEqualOperator", "InOperator",
+    "InsertStatement", "LessThanOperator", "LessThanOrEqualOperator", "MapDeleteClause",
+    "QueryValue", "SelectStatement", "SimpleStatement", "Token", "UnicodeMixin",
+    "UpdateStatement", "ValidationError", "WhereClause", "columns", "conn", "copy", "datetime",
+    "partial", "time", "timedelta", "warn",
+]

@@ -11,6 +11,7 @@ Clauses live in private modules and are re-exported here.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -43,34 +44,29 @@ from coodie_compat._collection_clauses import (
     MapUpdateClause,
     SetUpdateClause,
 )
-from coodie_compat.operators import BaseWhereOperator, EqualsOperator
+from coodie_compat.functions import QueryValue
+from coodie_compat.operators import BaseWhereOperator, EqualsOperator, InOperator, IsNotNullOperator
 
 __all__ = [
-    "AssignmentClause",
-    "AssignmentStatement",
-    "BaseCQLStatement",
-    "BaseClause",
-    "BaseDeleteClause",
-    "ConditionalClause",
-    "ContainerUpdateClause",
-    "ContainerUpdateTypeMapMeta",
-    "CounterUpdateClause",
-    "DeleteStatement",
-    "FieldDeleteClause",
-    "InQuoter",
-    "InsertStatement",
-    "IsNotNull",
-    "IsNotNullClause",
-    "ListUpdateClause",
-    "MapDeleteClause",
-    "MapUpdateClause",
-    "SelectStatement",
-    "SetUpdateClause",
-    "StatementException",
-    "UpdateStatement",
-    "ValueQuoter",
-    "WhereClause",
+    "AssignmentClause", "AssignmentStatement", "BaseCQLStatement", "BaseClause",
+    "BaseDeleteClause", "ConditionalClause", "ContainerUpdateClause",
+    "ContainerUpdateTypeMapMeta", "CounterUpdateClause", "DeleteStatement", "FieldDeleteClause",
+    "InQuoter", "InsertStatement", "IsNotNull", "IsNotNullClause", "ListUpdateClause",
+    "MapDeleteClause", "MapUpdateClause", "SelectStatement", "SetUpdateClause",
+    "StatementException", "UpdateStatement", "ValueQuoter", "WhereClause",
 ]
+# Names cqlengine's module has because it imports them: a star import brings them too.
+__all__ += ["FETCH_SIZE_UNSET", "BaseWhereOperator", "EqualsOperator", "InOperator",
+            "IsNotNullOperator", "QueryValue", "UnicodeMixin", "datetime", "time", "timedelta"]
+__all__ += ["columns"]  # noqa: F822 (given by __getattr__)
+
+
+def __getattr__(name: str) -> Any:
+    """``columns`` (cqlengine's module imports it), loaded on first use: no statement needs it."""
+    if name == "columns":
+        return importlib.import_module("coodie_compat.columns")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 Timestamp = int | datetime | timedelta
 

@@ -10,11 +10,12 @@ both directions.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
-from coodie_compat import CQLEngineException, columns
+from coodie_compat import CQLEngineException, columns, models
 from coodie_compat import connection as conn
 from coodie_compat._model_descriptors import ColumnDescriptor
 from coodie_compat._model_meta import derived_name
@@ -26,6 +27,8 @@ __all__ = [
     "UserTypeException",
     "UserTypeMetaClass",
 ]
+# Names cqlengine's module has because it imports them: a star import brings them too.
+__all__ += ["CQLEngineException", "OrderedDict", "columns", "conn", "models", "re"]
 
 
 class UserTypeException(CQLEngineException):

@@ -7,9 +7,8 @@ module and talk to the node the coodie pytest plugin provides
 (``cassandra_node``) instead of a ccm cluster.  Version gates are answered
 for the Cassandra 5.0 node the suite runs on; nothing is ScyllaDB.
 
-``TestQueryUpdateModel`` needs ``coodie_compat.models``; it is built on first
-access, so importing this module never requires models.  :func:`pending`
-gives the skip marker for ported tests whose compat modules are not built yet.
+:func:`pending` gives the skip marker for ported tests whose compat modules
+are not built yet (a no-op now that every module exists).
 """
 
 from __future__ import annotations
@@ -39,7 +38,8 @@ from cassandra import (
 from cassandra.cluster import Cluster
 from packaging.version import Version
 
-from coodie_compat import connection
+from coodie_compat import columns, connection
+from coodie_compat.models import Model
 from coodie_core.testing.provider import DEFAULT_PORT, parse_contact_points
 
 log = logging.getLogger(__name__)
@@ -399,36 +399,19 @@ def pending(*names: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(bool(missing), reason=f"{', '.join(missing)} not built yet")
 
 
-def _build_test_query_update_model() -> type:
-    from coodie_compat import columns
-    from coodie_compat.models import Model
+class TestQueryUpdateModel(Model):
+    """The model upstream's ``cqlengine/base.py`` shares between test modules."""
 
-    class TestQueryUpdateModel(Model):  # type: ignore[misc,valid-type]
-        __test__ = False
+    __test__ = False
 
-        partition = columns.UUID(primary_key=True, default=uuid4)
-        cluster = columns.Integer(primary_key=True)
-        count = columns.Integer(required=False)
-        text = columns.Text(required=False, index=True)
-        text_set = columns.Set(columns.Text, required=False)
-        text_list = columns.List(columns.Text, required=False)
-        text_map = columns.Map(columns.Text, columns.Text, required=False)
-        bin_map = columns.Map(columns.BigInt, columns.Bytes, required=False, default={})
-
-    TestQueryUpdateModel.__module__ = __name__
-    TestQueryUpdateModel.__qualname__ = "TestQueryUpdateModel"
-    return TestQueryUpdateModel
-
-
-def __getattr__(name: str) -> Any:
-    """Build ``TestQueryUpdateModel`` on first access (it needs ``coodie_compat.models``)."""
-    if name == "TestQueryUpdateModel":
-        if compat_missing("models"):
-            raise AttributeError(f"{name} needs coodie_compat.models, not built yet")
-        model = _build_test_query_update_model()
-        globals()[name] = model
-        return model
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    partition = columns.UUID(primary_key=True, default=uuid4)
+    cluster = columns.Integer(primary_key=True)
+    count = columns.Integer(required=False)
+    text = columns.Text(required=False, index=True)
+    text_set = columns.Set(columns.Text, required=False)
+    text_list = columns.List(columns.Text, required=False)
+    text_map = columns.Map(columns.Text, columns.Text, required=False)
+    bin_map = columns.Map(columns.BigInt, columns.Bytes, required=False, default={})
 
 
 class PendingModel:

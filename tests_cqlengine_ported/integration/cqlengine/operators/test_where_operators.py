@@ -1,20 +1,17 @@
 """Where operators: symbol lookup, CQL rendering, and ``IsNotNull`` in querysets.
 
-``TestIsNotNull`` needs ``coodie_compat.models``/``query``/``management``, the
-ported harness (``base.TestQueryUpdateModel``) and, for execution, a live node.
-Until those exist it is skipped, with the import error as the reason.
+``TestIsNotNull`` renders through ``TestQueryUpdateModel`` and runs on the node.
 """
 
 from __future__ import annotations
 
 import unittest
-from collections.abc import Callable
-from typing import Any
 from uuid import uuid4
 
 import pytest
 from cassandra import InvalidRequest
 
+from coodie_compat.management import drop_table, sync_table
 from coodie_compat.operators import (
     ContainsOperator,
     EqualsOperator,
@@ -28,27 +25,12 @@ from coodie_compat.operators import (
     NotEqualsOperator,
 )
 from coodie_compat.statements import IsNotNull
+from tests_cqlengine_ported.harness import (
+    BaseCassEngTestCase,
+    TestQueryUpdateModel,
+    greaterthanorequalcass30,
+)
 from tests_cqlengine_ported.integration.cqlengine.operators import check_lookup
-
-
-def _unchanged(test: Callable[..., Any]) -> Callable[..., Any]:
-    return test
-
-
-try:
-    from coodie_compat.management import drop_table, sync_table
-
-    from tests_cqlengine_ported.integration import greaterthanorequalcass30
-    from tests_cqlengine_ported.integration.cqlengine.base import (
-        BaseCassEngTestCase,
-        TestQueryUpdateModel,
-    )
-except ImportError as exc:
-    _missing: str | None = f"needs coodie_compat.models/query/management and the harness: {exc}"
-    BaseCassEngTestCase = unittest.TestCase  # type: ignore[misc,assignment]
-    greaterthanorequalcass30 = _unchanged
-else:
-    _missing = None
 
 _TABLE = "cqlengine_test.test_query_update_model"
 
@@ -85,7 +67,6 @@ class TestWhereOperators(unittest.TestCase):
             assert str(operator()) == cql, operator
 
 
-@pytest.mark.skipif(_missing is not None, reason=_missing or "")
 class TestIsNotNull(BaseCassEngTestCase):
     def test_is_not_null_to_cql(self) -> None:
         check_lookup("IS NOT NULL", IsNotNullOperator)

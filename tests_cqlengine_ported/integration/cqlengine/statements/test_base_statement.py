@@ -1,21 +1,18 @@
 """``BaseCQLStatement`` options, and raw statements executed through ``connection.execute``.
 
-``ExecuteStatementTest`` needs a live node, ``coodie_compat.connection``,
-``management`` and ``models`` (for ``TestQueryUpdateModel``) and the ported
-harness (``base.py`` and the constants of the ``integration`` packages).  Until
-those exist it is skipped, with the import error as the reason.
+``ExecuteStatementTest`` runs on the node: statement objects built by hand
+go through ``connection.execute`` and are read back; ``LIKE`` needs a SASI index.
 """
 
 from __future__ import annotations
 
 import unittest
-from collections.abc import Callable
-from typing import Any
 from uuid import UUID, uuid4
 
-import pytest
 from cassandra.query import FETCH_SIZE_UNSET
 
+from coodie_compat.connection import execute
+from coodie_compat.management import drop_table, sync_table
 from coodie_compat.operators import EqualsOperator, LikeOperator
 from coodie_compat.statements import (
     AssignmentStatement,
@@ -26,33 +23,15 @@ from coodie_compat.statements import (
     UpdateStatement,
     WhereClause,
 )
+from tests_cqlengine_ported.harness import (
+    DEFAULT_KEYSPACE,
+    BaseCassEngTestCase,
+    TestCluster,
+    TestQueryUpdateModel,
+    greaterthanorequalcass3_10,
+    requires_custom_indexes,
+)
 from tests_cqlengine_ported.integration.cqlengine.statements import Column
-
-
-def _unchanged(test: Callable[..., Any]) -> Callable[..., Any]:
-    return test
-
-
-try:
-    from coodie_compat.connection import execute
-    from coodie_compat.management import drop_table, sync_table
-
-    from tests_cqlengine_ported.integration import (
-        TestCluster,
-        greaterthanorequalcass3_10,
-        requires_custom_indexes,
-    )
-    from tests_cqlengine_ported.integration.cqlengine import DEFAULT_KEYSPACE
-    from tests_cqlengine_ported.integration.cqlengine.base import (
-        BaseCassEngTestCase,
-        TestQueryUpdateModel,
-    )
-except ImportError as exc:
-    _missing: str | None = f"needs coodie_compat.models/connection/management, harness: {exc}"
-    BaseCassEngTestCase = unittest.TestCase  # type: ignore[misc,assignment]
-    greaterthanorequalcass3_10 = requires_custom_indexes = _unchanged
-else:
-    _missing = None
 
 
 class BaseStatementTest(unittest.TestCase):
@@ -63,7 +42,6 @@ class BaseStatementTest(unittest.TestCase):
         assert BaseCQLStatement("table", None).fetch_size is FETCH_SIZE_UNSET
 
 
-@pytest.mark.skipif(_missing is not None, reason=_missing or "")
 class ExecuteStatementTest(BaseCassEngTestCase):
     text = "text_for_db"
 
