@@ -28,21 +28,31 @@ def balanced_token(index: int, count: int) -> int:
     return index * (2**64 // count) - 2**63 if count > 1 else 0
 
 
-def node_configs(count: int, authenticator: str = "AllowAllAuthenticator") -> list[NodeConfig]:
+def node_configs(
+    count: int,
+    authenticator: str = "AllowAllAuthenticator",
+    first_address: int = 1,
+    name: str = "node",
+) -> list[NodeConfig]:
     """Return the configuration of each node of a ``count``-node cluster.
 
-    Node ``i`` (1-based) listens on ``127.0.0.i``; a single node keeps token 0
-    and the default 1 GiB heap, several nodes get 768 MiB each.
+    Node ``i`` (1-based) listens on ``127.0.0.<first_address + i - 1>`` and
+    lives in ``<cache>/nodes/<name><i>``; a single node keeps token 0 and the
+    default 1 GiB heap, several nodes get 768 MiB each. A cluster started
+    beside the default node (``first_address=2``, another ``name``) shares no
+    address, directory or JMX port with it.
     """
     if not 1 <= count <= MAX_NODES:
         raise LauncherError(f"a cluster has 1 to {MAX_NODES} nodes, not {count}")
-    addresses = tuple(f"127.0.0.{i}" for i in range(1, count + 1))
+    if not 1 <= first_address <= 250:
+        raise LauncherError(f"first_address must be 1..250, not {first_address}")
+    addresses = tuple(f"127.0.0.{first_address + i}" for i in range(count))
     multi = count > 1
     return [
         NodeConfig(
-            home=default_home(f"node{i}"),
+            home=default_home(f"{name}{i}"),
             address=addresses[i - 1],
-            jmx_port=BASE_JMX_PORT + i - 1,
+            jmx_port=BASE_JMX_PORT + first_address + i - 2,
             initial_token=balanced_token(i - 1, count),
             seeds=addresses,
             heap="768M" if multi else "1G",

@@ -67,3 +67,14 @@ def test_cli_parser() -> None:
     assert parser.parse_args(["kill", "--node", "2"]).node == 2
     with pytest.raises(SystemExit):
         parser.parse_args(["kill"])
+
+
+def test_a_cluster_beside_the_default_node_shares_nothing_with_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("COODIE_CASSANDRA_CACHE", str(tmp_path))
+    configs = node_configs(3, first_address=2, name="fault")
+    assert [c.address for c in configs] == ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
+    assert [c.jmx_port for c in configs] == [7200, 7201, 7202]
+    assert [c.home.name for c in configs] == ["fault1", "fault2", "fault3"]
+    assert configs[0].seeds == ("127.0.0.2", "127.0.0.3", "127.0.0.4")
