@@ -16,6 +16,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coodie-cassandra", description="Run embedded Apache Cassandra 5.0 test nodes."
     )
+    parser.add_argument(
+        "--name", default="node", help="node directory prefix: <cache>/nodes/<name>N (node)"
+    )
+    parser.add_argument(
+        "--first-address", type=int, default=1, help="node 1 listens on 127.0.0.<this> (1)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     start = sub.add_parser("start", help="download if needed, start, wait until it answers")
     start.add_argument("--nodes", type=int, default=1, help="cluster size on 127.0.0.1.. (1)")
@@ -35,13 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def known_cluster() -> EmbeddedCluster:
-    """The nodes whose home directories exist (node1 at least)."""
+def known_cluster(name: str = "node", first_address: int = 1) -> EmbeddedCluster:
+    """The nodes called ``<name>N`` whose home directories exist (one at least)."""
     homes = cache_root() / "nodes"
-    count = max(
-        [1, *(int(p.name[4:]) for p in homes.glob("node[0-9]") if p.name[4:].isdigit())]
-    )
-    return EmbeddedCluster(node_configs(min(count, MAX_NODES)), progress=_stderr)
+    numbers = [p.name[len(name) :] for p in homes.glob(f"{name}[0-9]")]
+    count = max([1, *(int(n) for n in numbers if n.isdigit())])
+    configs = node_configs(min(count, MAX_NODES), first_address=first_address, name=name)
+    return EmbeddedCluster(configs, progress=_stderr)
 
 
 def _stderr(message: str) -> None:
@@ -50,7 +56,8 @@ def _stderr(message: str) -> None:
 
 def _start(args: argparse.Namespace) -> int:
     authenticator = "PasswordAuthenticator" if args.auth else "AllowAllAuthenticator"
-    cluster = EmbeddedCluster(node_configs(args.nodes, authenticator), progress=_stderr)
+    configs = node_configs(args.nodes, authenticator, args.first_address, args.name)
+    cluster = EmbeddedCluster(configs, progress=_stderr)
     if args.node is not None:
         node: EmbeddedNode = cluster.node(args.node)
         print(node.start(keep_data=args.keep_data, timeout=args.timeout).describe())
@@ -66,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "start":
             return _start(args)
-        cluster = known_cluster()
+        cluster = known_cluster(args.name, args.first_address)
         if args.command == "stop":
             nodes = [cluster.node(args.node)] if args.node else cluster.nodes
             stopped = sum(n.stop(grace=args.grace) for n in nodes)

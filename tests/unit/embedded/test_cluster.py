@@ -62,7 +62,10 @@ def test_auth_is_passed_to_every_node(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
 def test_cli_parser() -> None:
     parser = build_parser()
-    args = parser.parse_args(["start", "--nodes", "3", "--auth"])
+    args = parser.parse_args(
+        ["--name", "fault", "--first-address", "2", "start", "--nodes", "3", "--auth"]
+    )
+    assert (args.name, args.first_address) == ("fault", 2)
     assert (args.command, args.nodes, args.auth, args.keep_data) == ("start", 3, True, False)
     assert parser.parse_args(["kill", "--node", "2"]).node == 2
     with pytest.raises(SystemExit):
