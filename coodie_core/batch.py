@@ -26,7 +26,7 @@ from coodie_core.document import Document
 from coodie_core.errors import InvalidQuery
 from coodie_core.execution import arun, run
 from coodie_core.lwt import LWTResult, lwt_reader
-from coodie_core.operations import Operation, Options, ResultPage
+from coodie_core.operations import DEFAULT_OPTIONS, Operation, Options, ResultPage
 from coodie_core.statements import Batch, Delete, Insert, Update
 from coodie_core.writes import microseconds
 
@@ -62,7 +62,7 @@ class BatchWriter:
         if kind not in ("LOGGED", "UNLOGGED", "COUNTER"):
             raise InvalidQuery(f"batch kind must be LOGGED, UNLOGGED or COUNTER, not {kind!r}")
         self.kind = kind
-        self.options = options or Options()
+        self.options = options or DEFAULT_OPTIONS
         if consistency is not None:
             self.options = replace(self.options, consistency=consistency)
         if serial_consistency is not None:

@@ -12,6 +12,10 @@ primary key is refused: it would be a different row.
 from __future__ import annotations
 
 import copy
+import datetime
+import decimal
+import ipaddress
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,14 +23,38 @@ from coodie_core.errors import InvalidQuery
 from coodie_core.meta import ColumnMeta, TableMeta
 from coodie_core.statements import Assignment
 
-__all__ = ["changed_assignments", "snapshot_values"]
+__all__ = ["SCALAR_TYPES", "changed_assignments", "snapshot_value", "snapshot_values"]
 
 _IMMUTABLE = (str, bytes, int, float, bool, type(None), tuple, frozenset)
+#: Exact types whose values cannot change in place (shared, never copied).
+SCALAR_TYPES = frozenset(
+    {str, bytes, int, float, bool, type(None), uuid.UUID, datetime.datetime, datetime.date,
+     datetime.time, decimal.Decimal, ipaddress.IPv4Address, ipaddress.IPv6Address}
+)
+
+
+def snapshot_value(value: Any) -> Any:
+    """A copy of ``value`` that later in-place edits of the document cannot reach:
+    immutable values are shared, flat collections of them copied shallowly, and
+    anything else deep-copied."""
+    kind = type(value)
+    if kind in SCALAR_TYPES or isinstance(value, _IMMUTABLE):
+        return value
+    if kind is list or kind is set:
+        for item in value:  # a plain loop: cheaper than all() on short collections
+            if type(item) not in SCALAR_TYPES:
+                return copy.deepcopy(value)
+        return value.copy()
+    if kind is dict and all(
+        type(k) in SCALAR_TYPES and type(v) in SCALAR_TYPES for k, v in value.items()
+    ):
+        return value.copy()
+    return copy.deepcopy(value)
 
 
 def snapshot_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Copies of ``values`` that later in-place edits of the document cannot reach."""
-    return {k: v if isinstance(v, _IMMUTABLE) else copy.deepcopy(v) for k, v in values.items()}
+    return {k: snapshot_value(v) for k, v in values.items()}
 
 
 def changed_assignments(

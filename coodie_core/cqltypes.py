@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import functools
 import ipaddress
 import types
 import typing
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -40,6 +41,7 @@ from coodie_core.usertype import UserType
 __all__ = [
     "Ascii",
     "BigInt",
+    "Checker",
     "Double",
     "Float32",
     "Int",
@@ -57,6 +59,7 @@ __all__ = [
     "strip_optional",
     "user_type_fields",
     "user_types_in",
+    "value_checker",
 ]
 
 Ascii = Annotated[str, CqlType("ascii")]
@@ -287,39 +290,112 @@ def _infer(annotation: Any) -> str:
     )
 
 
+Checker = Callable[[Any], "str | None"]
+"""A value check: why a (non-None) value cannot be stored, or None when it can."""
+
+
 def check_value(cql_type: str, value: object) -> str | None:
     """Return why ``value`` cannot be stored as ``cql_type``, or None if it can.
 
     Checks what Pydantic cannot know: integer ranges per CQL integer type, ascii
     text, vector dimension; recursing into collections and tuples.
     """
-    return _check(parse_type(cql_type).unfrozen(), value)
+    checker = value_checker(cql_type)
+    return None if checker is None or value is None else checker(value)
 
 
-def _check(node: TypeNode, value: object) -> str | None:
-    if value is None:
-        return None
+@functools.lru_cache(maxsize=1024)
+def value_checker(cql_type: str) -> Checker | None:
+    """The compiled check behind :func:`check_value` for ``cql_type`` (parsed once),
+    or None when no value of that type needs checking (text, double, uuid...)."""
+    return _checker(parse_type(cql_type))
+
+
+def _checker(node: TypeNode) -> Checker | None:
     node = node.unfrozen()
     name = node.name
-    if name in _INT_RANGES and isinstance(value, int) and not isinstance(value, bool):
-        low, high = _INT_RANGES[name]
-        if not low <= value <= high:
-            return f"out of range for {name} ({low}..{high})"
-    elif name == "ascii" and isinstance(value, str) and not value.isascii():
-        return "not ascii text"
-    elif name == "vector" and isinstance(value, Sequence):
-        size = int(node.params[1].name)
-        if len(value) != size:
-            return f"vector needs {size} elements, got {len(value)}"
-    elif name in ("list", "set") and isinstance(value, (list, tuple, set, frozenset)):
-        return _first(_check(node.params[0], v) for v in value)
-    elif name == "map" and isinstance(value, Mapping):
-        keys = (_check(node.params[0], k) for k in value)
-        return _first(keys) or _first(_check(node.params[1], v) for v in value.values())
-    elif name == "tuple" and isinstance(value, tuple):
-        return _first(_check(t, v) for t, v in zip(node.params, value, strict=False))
+    if name in _INT_RANGES:
+        return _int_checker(name)
+    if name == "ascii":
+        return _check_ascii
+    if name == "vector":
+        return _vector_checker(int(node.params[1].name))
+    if name in ("list", "set"):
+        return _items_checker(_checker(node.params[0]))
+    if name == "map":
+        return _map_checker(_checker(node.params[0]), _checker(node.params[1]))
+    if name == "tuple":
+        return _tuple_checker(tuple(_checker(p) for p in node.params))
     return None
 
 
-def _first(reasons: typing.Iterable[str | None]) -> str | None:
-    return next((r for r in reasons if r is not None), None)
+def _int_checker(name: str) -> Checker:
+    low, high = _INT_RANGES[name]
+    reason = f"out of range for {name} ({low}..{high})"
+
+    def check(value: Any) -> str | None:
+        if type(value) is int or (isinstance(value, int) and not isinstance(value, bool)):
+            return None if low <= value <= high else reason
+        return None
+
+    return check
+
+
+def _check_ascii(value: Any) -> str | None:
+    return "not ascii text" if isinstance(value, str) and not value.isascii() else None
+
+
+def _vector_checker(size: int) -> Checker:
+    def check(value: Any) -> str | None:
+        if isinstance(value, Sequence) and len(value) != size:
+            return f"vector needs {size} elements, got {len(value)}"
+        return None
+
+    return check
+
+
+def _first(check: Checker, values: typing.Iterable[Any]) -> str | None:
+    for value in values:
+        if value is not None:
+            reason = check(value)
+            if reason is not None:
+                return reason
+    return None
+
+
+def _items_checker(item: Checker | None) -> Checker | None:
+    if item is None:
+        return None
+
+    def check(value: Any) -> str | None:
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return _first(item, value)
+        return None
+
+    return check
+
+
+def _map_checker(key: Checker | None, item: Checker | None) -> Checker | None:
+    if key is None and item is None:
+        return None
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, Mapping):
+            return None
+        reason = None if key is None else _first(key, value)
+        return reason if reason is not None or item is None else _first(item, value.values())
+
+    return check
+
+
+def _tuple_checker(parts: tuple[Checker | None, ...]) -> Checker | None:
+    if all(p is None for p in parts):
+        return None
+
+    def check(value: Any) -> str | None:
+        if isinstance(value, tuple):
+            pairs = zip(parts, value, strict=False)
+            return next((r for p, v in pairs if p and v is not None and (r := p(v))), None)
+        return None
+
+    return check

@@ -23,7 +23,6 @@ import pydantic
 from typing_extensions import Self
 
 from coodie_core import document_ops, errors
-from coodie_core.cqltypes import check_value
 from coodie_core.errors import ModelDefinitionError
 from coodie_core.execution import arun, run
 from coodie_core.identifiers import snake_case
@@ -31,6 +30,7 @@ from coodie_core.lwt import LWTResult
 from coodie_core.meta import TableMeta, TableSettings, build_table_meta, parse_settings
 from coodie_core.operations import Operation, Options
 from coodie_core.queryset import QuerySet
+from coodie_core.readers import cql_checks, get_state, set_state
 from coodie_core.view_schema import check_view
 
 __all__ = ["Document", "MaterializedView"]
@@ -54,9 +54,20 @@ class Document(pydantic.BaseModel):
         errors.MultipleObjectsReturned
     )
     __table_settings__: ClassVar[TableSettings] = TableSettings(abstract=True)
-    _partial: bool = pydantic.PrivateAttr(default=False)
-    #: Column values the row is known to hold (None: never read nor written).
-    _snapshot: dict[str, Any] | None = pydantic.PrivateAttr(default=None)
+
+    # What a document knows about its row lives in ``__pydantic_private__`` (see
+    # coodie_core.readers), not in Pydantic private attributes: those would cost
+    # every instance, rows read included, a Python ``model_post_init`` call.
+    _snapshot = property(
+        lambda self: get_state(self, "_snapshot"),
+        lambda self, value: set_state(self, "_snapshot", value),
+        doc="Column values the row is known to hold (None: never read nor written).",
+    )
+    _partial = property(
+        lambda self: bool(get_state(self, "_partial")),
+        lambda self, value: set_state(self, "_partial", value),
+        doc="True for a document loaded with ``only``/``defer``.",
+    )
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -127,13 +138,21 @@ class Document(pydantic.BaseModel):
 
     @pydantic.model_validator(mode="after")
     def _check_cql_values(self) -> Self:
-        """Reject values Pydantic accepts but the CQL type cannot hold (int ranges...)."""
-        if type(self).__table_settings__.abstract:
-            return self
-        for column in type(self).table_meta().columns:
-            problem = check_value(column.cql_type, getattr(self, column.name, None))
-            if problem is not None:
-                raise ValueError(f"{column.name}: {problem}")
+        """Reject values Pydantic accepts but the CQL type cannot hold (int ranges...).
+
+        Only columns whose type needs a check are visited (their checks are built
+        once per class); None values need none.
+        """
+        checks = type(self).__dict__.get("__cql_checks__")
+        if checks is None:
+            checks = cql_checks(type(self))
+        values = self.__dict__
+        for name, check in checks:
+            value = values.get(name)
+            if value is not None:
+                problem = check(value)
+                if problem is not None:
+                    raise ValueError(f"{name}: {problem}")
         return self
 
     # -- queries --------------------------------------------------------------------

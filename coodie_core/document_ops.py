@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from cassandra.query import UNSET_VALUE
 
-from coodie_core.changes import changed_assignments, snapshot_values
+from coodie_core.changes import SCALAR_TYPES, changed_assignments, snapshot_value
 from coodie_core.errors import InvalidQuery, InvalidValue
 from coodie_core.execution import resolve_table
 from coodie_core.lwt import LWTResult, conditions, lwt_reader
 from coodie_core.meta import TableMeta
-from coodie_core.operations import Operation, Options
+from coodie_core.operations import DEFAULT_OPTIONS, Operation, Options
+from coodie_core.readers import set_state
 from coodie_core.statements import Assignment, Delete, Insert, Update, Where
 from coodie_core.writes import apply_assignment, assignments, write_timestamp, write_ttl
 
@@ -38,6 +39,10 @@ __all__ = [
 ]
 
 Timestamp = int | datetime.datetime | None
+_DEFAULT_OPTIONS = DEFAULT_OPTIONS
+#: Values an unset field may hold and still be sent as ``UNSET_VALUE`` (compared
+#: with ``==``, so an empty frozenset counts too).
+_EMPTY: tuple[object, ...] = (None, [], {}, set())
 
 
 def writable_table(doc: Document) -> TableMeta:
@@ -51,24 +56,36 @@ def writable_table(doc: Document) -> TableMeta:
 def key_where(doc: Document) -> tuple[Where, ...]:
     """``key = ?`` for every primary key column, values checked."""
     table = type(doc).table_meta()
-    where = []
+    return tuple(Where(name, "=", value) for name, value in _checked_keys(doc, table).items())
+
+
+def _checked_keys(doc: Document, table: TableMeta) -> dict[str, object]:
+    """Every primary key value of ``doc``, checked, in key order."""
+    current = doc.__dict__
+    checked = {}
     for column in table.primary_key:
-        value = getattr(doc, column.name, None)
+        value = current.get(column.name)
         if value is None:
             raise InvalidValue(table.model_name, column.name, value, "key value is missing")
-        where.append(Where(column.name, "=", column.validate(value)))
-    return tuple(where)
+        checked[column.name] = column.check(value)
+    return checked
 
 
 def _options(serial_consistency: int | None) -> Options:
+    if serial_consistency is None:
+        return _DEFAULT_OPTIONS
     return Options(serial_consistency=serial_consistency)
 
 
 def _remember(doc: Document, names: Any) -> None:
     """Record that the row now holds the document's current values of ``names``."""
-    current = dict(doc._snapshot or {})
-    current.update(snapshot_values({n: getattr(doc, n) for n in names}))
-    doc._snapshot = current
+    values, scalars = doc.__dict__, SCALAR_TYPES
+    known = doc._snapshot
+    current = dict(known) if known else {}
+    for name in names:
+        value = values.get(name)
+        current[name] = value if type(value) in scalars else snapshot_value(value)
+    set_state(doc, "_snapshot", current)
 
 
 def insert_op(
@@ -81,36 +98,52 @@ def insert_op(
     raise_on_failure: bool = False,
 ) -> Operation[LWTResult]:
     """The INSERT of every column (see ``Document.save_op``)."""
-    table = writable_table(doc)
+    return _insert(
+        doc, writable_table(doc), ttl, timestamp, if_not_exists, options, raise_on_failure
+    )
+
+
+def _insert(
+    doc: Document,
+    table: TableMeta,
+    ttl: int | None = None,
+    timestamp: Timestamp = None,
+    if_not_exists: bool = False,
+    options: Options | None = None,
+    raise_on_failure: bool = False,
+) -> Operation[LWTResult]:
     if table.is_counter_table:
         raise InvalidQuery(
             f"{table.model_name} is a counter table: counters cannot be saved or inserted; "
             "use increment() or decrement()"
         )
-    key_where(doc)
-    fields_set = doc.model_fields_set
+    keys = _checked_keys(doc, table)  # a missing or bad key is the first error
+    current, fields_set = doc.__dict__, doc.__pydantic_fields_set__
+    partial = doc.__pydantic_private__ is not None and doc._partial
     values: list[object] = []
     written = []
     for column in table.columns:
-        value = getattr(doc, column.name, None)
-        unset = column.name not in fields_set
-        if unset and (doc._partial or value in (None, [], {}, set())):
+        name = column.name
+        value = current.get(name)
+        if name not in fields_set and (partial or value in _EMPTY):
             values.append(UNSET_VALUE)
-            if not doc._partial:
-                written.append(column.name)  # the row holds nothing: same as empty
+            if not partial:
+                written.append(name)  # the row holds nothing: same as empty
         else:
-            values.append(column.validate(value) if value is not None else None)
-            written.append(column.name)
+            if value is not None:
+                value = keys[name] if name in keys else column.check(value)
+            values.append(value)
+            written.append(name)
     insert = Insert(
         resolve_table(table),
         table.names,
         tuple(values),
         if_not_exists=if_not_exists,
-        ttl=write_ttl(table, ttl),
-        timestamp=write_timestamp(table, timestamp),
+        ttl=table.settings.default_ttl if ttl is None else write_ttl(table, ttl),
+        timestamp=None if timestamp is None else write_timestamp(table, timestamp),
     )
     reader = lwt_reader(raise_on_failure, lambda: _remember(doc, written))
-    return Operation(insert, reader, options or Options(), doc._connection())
+    return Operation(insert, reader, options or _DEFAULT_OPTIONS, table.settings.connection)
 
 
 def changes_op(
@@ -119,14 +152,14 @@ def changes_op(
     """What ``save()`` sends: an INSERT for a new document, else an UPDATE of the
     changed columns only, or None when nothing changed."""
     table = writable_table(doc)
-    if doc._snapshot is None or table.is_counter_table:
-        return insert_op(doc, ttl=ttl, timestamp=timestamp)  # refuses counters
+    if doc.__pydantic_private__ is None or doc._snapshot is None or table.is_counter_table:
+        return _insert(doc, table, ttl, timestamp)  # refuses counters
     known, assigned = doc._snapshot, doc.model_fields_set
     current = {n: getattr(doc, n) for n in table.names if n in known or n in assigned}
     items = changed_assignments(table, known, current, assigned)
     if not items:
         return None
-    return _update(doc, table, items, ttl=ttl, timestamp=timestamp)
+    return _update(doc, table, items, ttl=ttl, timestamp=timestamp, from_document=True)
 
 
 def update_op(
@@ -167,30 +200,34 @@ def _update(
     iff: Mapping[str, object] | None = None,
     raise_on_failure: bool = False,
     options: Options | None = None,
+    from_document: bool = False,
 ) -> Operation[LWTResult]:
     _check_lwt(table, if_exists, iff, timestamp)
     update = Update(
         resolve_table(table),
         items,
         key_where(doc),
-        ttl=write_ttl(table, ttl),
-        timestamp=write_timestamp(table, timestamp),
+        ttl=table.settings.default_ttl if ttl is None else write_ttl(table, ttl),
+        timestamp=None if timestamp is None else write_timestamp(table, timestamp),
         if_exists=if_exists,
-        if_conditions=conditions(table, iff),
+        if_conditions=conditions(table, iff) if iff else (),
     )
 
     def applied() -> None:
+        snapshot = doc._snapshot
         for item in items:
-            known = doc._snapshot is None or item.column in doc._snapshot
+            if from_document and item.op != "set":
+                continue  # a delta computed from the document: it holds the result
+            known = snapshot is None or item.column in snapshot
             if item.op == "set" or known or not doc._partial:
                 object.__setattr__(
                     doc, item.column, apply_assignment(getattr(doc, item.column), item)
                 )
-        if doc._snapshot is not None:
+        if snapshot is not None:
             _remember(doc, dict.fromkeys(i.column for i in items))
 
     reader = lwt_reader(raise_on_failure, applied)
-    return Operation(update, reader, options or Options(), doc._connection())
+    return Operation(update, reader, options or _DEFAULT_OPTIONS, doc._connection())
 
 
 def _check_lwt(
@@ -223,7 +260,7 @@ def counter_op(doc: Document, deltas: Mapping[str, int], sign: int) -> Operation
             object.__setattr__(doc, name, (getattr(doc, name, None) or 0) + sign * delta)
 
     update = Update(resolve_table(table), tuple(items), key_where(doc))
-    return Operation(update, apply, Options(), doc._connection())
+    return Operation(update, apply, _DEFAULT_OPTIONS, doc._connection())
 
 
 def delete_op(
@@ -241,9 +278,9 @@ def delete_op(
     delete = Delete(
         resolve_table(table),
         key_where(doc),
-        timestamp=write_timestamp(table, timestamp),
+        timestamp=None if timestamp is None else write_timestamp(table, timestamp),
         if_exists=if_exists,
-        if_conditions=conditions(table, iff),
+        if_conditions=conditions(table, iff) if iff else (),
     )
 
     def applied() -> None:

@@ -5,6 +5,12 @@ on the driver's I/O thread and hand the outcome to the event loop with
 ``loop.call_soon_threadsafe``. No thread pool is involved and nothing blocks the
 loop. Each call returns a :class:`~coodie_core.operations.ResultPage` carrying its
 own paging state, so concurrent queries never share a cursor.
+
+Rows come back as plain tuples, whatever row factory the session's default
+profile names: requests carry :class:`TupleRows`, the default profile with
+``tuple_factory`` (decoders read by position; the column names travel with the
+page). A session in the driver's legacy configuration mode cannot take a profile
+per request; there the session's own rows (named tuples, dicts...) are used.
 """
 
 from __future__ import annotations
@@ -13,21 +19,88 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from cassandra.cluster import ResponseFuture, ResultSet, Session
+import cassandra.cluster
+from cassandra.cluster import (
+    EXEC_PROFILE_DEFAULT,
+    ExecutionProfile,
+    ResponseFuture,
+    ResultSet,
+    Session,
+)
 from cassandra.protocol import PrepareMessage
-from cassandra.query import BatchStatement, BatchType, PreparedStatement, SimpleStatement
+from cassandra.query import (
+    BatchStatement,
+    BatchType,
+    PreparedStatement,
+    SimpleStatement,
+    tuple_factory,
+)
 
+from coodie_core.operations import DEFAULT_OPTIONS as _DEFAULTS
 from coodie_core.operations import Options, ResultPage
 
 __all__ = [
+    "TupleRows",
     "aexecute",
     "aprepare",
     "bind",
     "bind_batch",
     "execute",
+    "page_of",
     "prepare",
+    "profile_for",
+    "result_of",
+    "send",
     "simple",
+    "wait",
 ]
+
+_LEGACY = getattr(getattr(cassandra.cluster, "_ConfigMode", None), "LEGACY", None)
+
+
+def _from_default(name: str) -> Any:
+    def read(self: TupleRows) -> Any:
+        return getattr(self.default, name)
+
+    return property(read, doc=f"The default profile's ``{name}``.")
+
+
+class TupleRows(ExecutionProfile):  # type: ignore[misc]
+    """The cluster's default execution profile with ``tuple_factory`` rows.
+
+    Every other setting is read from the default profile at each request, so
+    later changes to it apply to coodie's requests too. It is passed with each
+    request, never registered on the cluster (no policy is populated twice).
+    """
+
+    row_factory = staticmethod(tuple_factory)
+    load_balancing_policy = _from_default("load_balancing_policy")
+    retry_policy = _from_default("retry_policy")
+    consistency_level = _from_default("consistency_level")
+    serial_consistency_level = _from_default("serial_consistency_level")
+    request_timeout = _from_default("request_timeout")
+    speculative_execution_policy = _from_default("speculative_execution_policy")
+    continuous_paging_options = _from_default("continuous_paging_options")
+
+    def __init__(self, cluster: Any) -> None:  # no super().__init__: nothing is copied
+        self.cluster = cluster
+        self.default = cluster.profile_manager.default
+
+
+def profile_for(session: Any, tuple_rows: TupleRows | None) -> Any:
+    """``tuple_rows`` when the session takes per-request profiles, else the
+    driver's default key (legacy configuration mode, or a session without a
+    cluster such as a test double)."""
+    cluster = getattr(session, "cluster", None)
+    if tuple_rows is None or cluster is None or _LEGACY is None:
+        return EXEC_PROFILE_DEFAULT
+    if getattr(cluster, "_config_mode", _LEGACY) == _LEGACY:
+        return EXEC_PROFILE_DEFAULT
+    default = cluster.profile_manager.default
+    if tuple_rows.default is not default:  # the default profile object was replaced
+        tuple_rows.default = default
+    return tuple_rows
+
 
 Request = Any  # a driver Statement: bound, batch or simple
 
@@ -78,7 +151,8 @@ def _apply(statement: Any, options: Options) -> Any:
 
 def bind(prepared: PreparedStatement, values: Sequence[object], options: Options) -> Request:
     """Bind values (``UNSET_VALUE`` allowed) and apply per-request options."""
-    return _apply(prepared.bind(tuple(values)), options)
+    bound = prepared.bind(values if type(values) is tuple else tuple(values))
+    return bound if options is _DEFAULTS else _apply(bound, options)
 
 
 def bind_batch(
@@ -101,26 +175,70 @@ def simple(cql: str, options: Options) -> Request:
     return _apply(SimpleStatement(cql), options)
 
 
-def _kwargs(options: Options) -> dict[str, Any]:
+def _kwargs(options: Options, profile: Any) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"paging_state": options.paging_state}
     if options.timeout is not None:  # omitted means the session default
         kwargs["timeout"] = options.timeout
+    if profile is not EXEC_PROFILE_DEFAULT:
+        kwargs["execution_profile"] = profile
     return kwargs
 
 
-def execute(session: Session, request: Request, options: Options) -> ResultPage:
+def execute(
+    session: Session, request: Request, options: Options, profile: Any = EXEC_PROFILE_DEFAULT
+) -> ResultPage:
     """Execute and return the first page (blocking; for the sync front)."""
-    result = session.execute(request, **_kwargs(options))
-    return ResultPage(list(result.current_rows), result.paging_state)
+    if options is _DEFAULTS and profile is EXEC_PROFILE_DEFAULT:
+        result = session.execute(request, paging_state=None)
+    else:
+        result = session.execute(request, **_kwargs(options, profile))
+    rows = result.current_rows
+    return ResultPage(
+        rows if type(rows) is list else list(rows),
+        result.paging_state,
+        getattr(result, "column_names", None),
+    )
 
 
-async def aexecute(session: Session, request: Request, options: Options) -> ResultPage:
-    """Execute and await the first page without blocking the event loop."""
-    future = session.execute_async(request, **_kwargs(options))
-    rows = await _await(future)
+def send(
+    session: Session, request: Request, options: Options, profile: Any = EXEC_PROFILE_DEFAULT
+) -> ResponseFuture:
+    """Start a request; :func:`wait` for its first page without blocking the loop."""
+    if options is _DEFAULTS and profile is EXEC_PROFILE_DEFAULT:
+        return session.execute_async(request, paging_state=None)
+    return session.execute_async(request, **_kwargs(options, profile))
+
+
+def page_of(future: ResponseFuture, rows: Any) -> ResultPage:
+    """The :class:`ResultPage` of a settled request (``rows`` as :func:`wait` gave them)."""
     if rows is None:
         return ResultPage([], None)
-    return ResultPage(list(rows), ResultSet(future, rows).paging_state)
+    result = ResultSet(future, rows)
+    return ResultPage(
+        rows if type(rows) is list else list(rows), result.paging_state, result.column_names
+    )
+
+
+def result_of(future: ResponseFuture) -> ResultPage:
+    """Block until a request sent with :func:`send` answers; its first page."""
+    result = future.result()
+    rows = result.current_rows
+    return ResultPage(
+        rows if type(rows) is list else list(rows), result.paging_state, result.column_names
+    )
+
+
+async def aexecute(
+    session: Session, request: Request, options: Options, profile: Any = EXEC_PROFILE_DEFAULT
+) -> ResultPage:
+    """Execute and await the first page without blocking the event loop."""
+    future = send(session, request, options, profile)
+    return page_of(future, await wait(future))
+
+
+def wait(future: ResponseFuture) -> asyncio.Future[Any]:
+    """An asyncio future settled with the first page's rows by the driver's callbacks."""
+    return _await(future)
 
 
 def _await(future: ResponseFuture) -> asyncio.Future[Any]:

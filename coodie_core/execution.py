@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from cassandra.cluster import Cluster, Session
+from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, Session
 from cassandra.query import PreparedStatement
 
 from coodie_core import driver
@@ -22,7 +22,17 @@ from coodie_core.errors import ConnectionNotFound, InvalidQuery
 from coodie_core.identifiers import validate_name
 from coodie_core.meta import TableMeta
 from coodie_core.operations import Operation, Options, ResultPage
-from coodie_core.statements import Batch, Ddl, Table, render
+from coodie_core.statements import (
+    Batch,
+    Ddl,
+    Delete,
+    Insert,
+    Select,
+    Statement,
+    Table,
+    Update,
+    render,
+)
 
 __all__ = [
     "Connection",
@@ -82,10 +92,24 @@ class Connection:
     session: Session
     keyspace: str | None = None
     cache: PreparedCache = field(default_factory=PreparedCache)
+    _tuple_rows: driver.TupleRows | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        try:
+            self._tuple_rows = driver.TupleRows(self.session.cluster)
+        except (AttributeError, KeyError):  # no cluster or no default profile: keep its rows
+            self._tuple_rows = None
 
     def default_keyspace(self) -> str | None:
         """The connection's keyspace, else the session's current keyspace."""
         return self.keyspace or getattr(self.session, "keyspace", None)
+
+    def profile(self) -> Any:
+        """The execution profile coodie's requests use on this session: tuple rows
+        (see :mod:`coodie_core.driver`), or the default one in legacy mode."""
+        return driver.profile_for(self.session, self._tuple_rows)
 
 
 # The connection registry: the only module-level mutable state in coodie_core.
@@ -148,7 +172,17 @@ def get_connection(name: str | None = None) -> Connection:
     return _connections[key]
 
 
-def _request_sync(conn: Connection, op: Operation[Any], options: Options) -> Any:
+class _Unprepared(Exception):
+    """Raised by :func:`_request` when a statement is not prepared yet (async front)."""
+
+    def __init__(self, cql: str) -> None:
+        super().__init__(cql)
+        self.cql = cql
+
+
+def _request(conn: Connection, op: Operation[Any], options: Options, block: bool) -> Any:
+    """The driver request for ``op``; statements missing from the connection's
+    cache are prepared here when ``block``, else :class:`_Unprepared` is raised."""
     statement = op.statement
     if isinstance(statement, Ddl):
         return driver.simple(statement.cql, options)
@@ -156,67 +190,113 @@ def _request_sync(conn: Connection, op: Operation[Any], options: Options) -> Any
         parts = []
         for child in statement.statements:
             cql, values = render(child)
-            parts.append((_prepared(conn, cql), values))
+            parts.append((_prepared(conn, cql, block), values))
         return driver.bind_batch(statement.kind, parts, options)
     cql, values = render(statement)
-    return driver.bind(_prepared(conn, cql), values, options)
+    return driver.bind(_prepared(conn, cql, block), values, options)
 
 
-def _prepared(conn: Connection, cql: str) -> PreparedStatement:
+def _prepared(conn: Connection, cql: str, block: bool) -> PreparedStatement:
     prepared = conn.cache.get(cql)
     if prepared is None:
+        if not block:
+            raise _Unprepared(cql)
         prepared = driver.prepare(conn.session, cql)
         conn.cache.put(cql, prepared)
     return prepared
 
 
-async def _aprepared(conn: Connection, cql: str) -> PreparedStatement:
-    prepared = conn.cache.get(cql)
-    if prepared is None:
-        prepared = await driver.aprepare(conn.session, cql)
-        conn.cache.put(cql, prepared)
-    return prepared
+async def _arequest(conn: Connection, op: Operation[Any], options: Options) -> Any:
+    while True:
+        try:
+            return _request(conn, op, options, False)
+        except _Unprepared as missing:
+            conn.cache.put(missing.cql, await driver.aprepare(conn.session, missing.cql))
 
 
-async def _request_async(conn: Connection, op: Operation[Any], options: Options) -> Any:
-    statement = op.statement
-    if isinstance(statement, Ddl):
-        return driver.simple(statement.cql, options)
-    if isinstance(statement, Batch):
-        parts = []
-        for child in statement.statements:
-            cql, values = render(child)
-            parts.append((await _aprepared(conn, cql), values))
-        return driver.bind_batch(statement.kind, parts, options)
-    cql, values = render(statement)
-    return driver.bind(await _aprepared(conn, cql), values, options)
+def _merged(pages: list[ResultPage]) -> ResultPage:
+    rows = [row for page in pages for row in page.rows]
+    return ResultPage(rows, pages[-1].paging_state, pages[-1].column_names)
+
+
+def _profile(conn: Connection, statement: Statement | Batch) -> Any:
+    """Tuple rows for statements that answer rows (SELECTs, conditional writes);
+    the session's default profile for the others (their rows need no factory)."""
+    if isinstance(statement, Select):
+        return conn.profile()
+    if isinstance(statement, Insert):
+        conditional = statement.if_not_exists
+    elif isinstance(statement, (Update, Delete)):
+        conditional = statement.if_exists or bool(statement.if_conditions)
+    elif isinstance(statement, Batch):
+        default = EXEC_PROFILE_DEFAULT
+        conditional = any(_profile(conn, s) is not default for s in statement.statements)
+    else:
+        conditional = False
+    return conn.profile() if conditional else EXEC_PROFILE_DEFAULT
 
 
 def run(op: Operation[T]) -> T:
-    """Execute ``op`` on its connection and return what its result reader makes."""
+    """Execute ``op`` on its connection and return what its result reader makes.
+
+    With ``fetch_all`` every page is fetched; when the reader decodes page by page
+    (documents), the next page is requested before the current one is decoded,
+    so decoding overlaps the server's work on the next page.
+    """
     conn = get_connection(op.connection)
-    options = op.options
-    page = driver.execute(conn.session, _request_sync(conn, op, options), options)
-    rows = list(page.rows)
-    while op.fetch_all and page.paging_state is not None:
-        options = replace(options, paging_state=page.paging_state)
-        page = driver.execute(conn.session, _request_sync(conn, op, options), options)
-        rows.extend(page.rows)
-    return op.result(ResultPage(rows, page.paging_state) if op.fetch_all else page)
+    options, profile = op.options, _profile(conn, op.statement)
+    page = driver.execute(conn.session, _request(conn, op, options, True), options, profile)
+    if not op.fetch_all or page.paging_state is None:
+        return op.result(page)
+    decode_all = getattr(op.result, "decode_all", None)
+    if decode_all is None:
+        pages = [page]
+        while page.paging_state is not None:
+            options = replace(options, paging_state=page.paging_state)
+            request = _request(conn, op, options, True)
+            page = driver.execute(conn.session, request, options, profile)
+            pages.append(page)
+        return op.result(_merged(pages))
+    items: list[Any] = []
+    while True:
+        future = None
+        if page.paging_state is not None:  # ask for the next page, then decode this one
+            options = replace(options, paging_state=page.paging_state)
+            request = _request(conn, op, options, True)
+            future = driver.send(conn.session, request, options, profile)
+        items.extend(decode_all(page.rows))
+        if future is None:
+            return items  # type: ignore[return-value]
+        page = driver.result_of(future)
 
 
 async def arun(op: Operation[T]) -> T:
     """Asyncio twin of :func:`run`."""
     conn = get_connection(op.connection)
-    options = op.options
-    page = await driver.aexecute(conn.session, await _request_async(conn, op, options), options)
-    rows = list(page.rows)
-    while op.fetch_all and page.paging_state is not None:
-        options = replace(options, paging_state=page.paging_state)
-        request = await _request_async(conn, op, options)
-        page = await driver.aexecute(conn.session, request, options)
-        rows.extend(page.rows)
-    return op.result(ResultPage(rows, page.paging_state) if op.fetch_all else page)
+    options, profile = op.options, _profile(conn, op.statement)
+    try:
+        request = _request(conn, op, options, False)
+    except _Unprepared:
+        request = await _arequest(conn, op, options)
+    future = driver.send(conn.session, request, options, profile)
+    page = driver.page_of(future, await driver.wait(future))
+    if not op.fetch_all or page.paging_state is None:
+        return op.result(page)
+    decode_all = getattr(op.result, "decode_all", None)
+    pages, items = [page], []
+    while True:
+        pending = None
+        if page.paging_state is not None:  # ask for the next page, then decode this one
+            options = replace(options, paging_state=page.paging_state)
+            request = await _arequest(conn, op, options)
+            pending = driver.send(conn.session, request, options, profile)
+        if decode_all is not None:
+            items.extend(decode_all(page.rows))
+        if pending is None:
+            break
+        page = driver.page_of(pending, await driver.wait(pending))
+        pages.append(page)
+    return items if decode_all is not None else op.result(_merged(pages))  # type: ignore[return-value]
 
 
 def resolve_table(table: TableMeta) -> Table:
@@ -229,4 +309,14 @@ def resolve_table(table: TableMeta) -> Table:
         raise InvalidQuery(
             f"{table.model_name}: no keyspace; set Settings.keyspace or a connection keyspace"
         )
-    return Table(keyspace, table.name)
+    key = (keyspace, table.name)
+    found = _tables.get(key)
+    if found is None:
+        if len(_tables) >= 1024:
+            _tables.clear()
+        found = _tables[key] = Table(keyspace, table.name)
+    return found
+
+
+#: Table values by (keyspace, name): immutable, so every statement can share one.
+_tables: dict[tuple[str, str], Table] = {}

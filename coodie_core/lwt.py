@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -48,11 +48,16 @@ class LWTResult:
         return self.applied
 
 
-def _row_items(row: Any) -> list[tuple[str, Any]]:
+_APPLIED = LWTResult(True)  # immutable: shared by every unconditional write
+
+
+def _row_items(row: Any, names: Sequence[str] | None) -> list[tuple[str, Any]]:
     if isinstance(row, Mapping):
         return list(row.items())
     if hasattr(row, "_fields"):  # the driver's default named-tuple rows
         return list(zip(row._fields, row, strict=True))
+    if names is not None and isinstance(row, (tuple, list)):  # tuple rows, names beside
+        return list(zip(names, row, strict=True))
     raise TypeError(f"cannot read a conditional-write row of type {type(row).__name__}")
 
 
@@ -63,8 +68,8 @@ def read_lwt(page: ResultPage) -> LWTResult:
     driver's named-tuple rows), so it is dropped by position, not by name.
     """
     if not page.rows:
-        return LWTResult(True)
-    rows = [_row_items(row) for row in page.rows]
+        return _APPLIED
+    rows = [_row_items(row, page.column_names) for row in page.rows]
     applied = bool(rows[0][0][1])
     existing = tuple(
         {name: from_driver(value) for name, value in items[1:]} for items in rows if items[1:]

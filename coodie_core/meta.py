@@ -18,13 +18,16 @@ import pydantic
 from pydantic.fields import FieldInfo
 
 from coodie_core.cqltypes import (
-    check_value,
+    Checker,
+    TypeNode,
     cql_type_for,
     is_user_type,
     parse_type,
     strip_optional,
+    value_checker,
 )
 from coodie_core.errors import InvalidValue, ModelDefinitionError, UnknownField
+from coodie_core.fastpaths import Acceptor, write_check
 from coodie_core.fields import ClusteringKey, Counter, Frozen, Indexed, PartitionKey, Static
 from coodie_core.identifiers import quote, snake_case, validate_name
 
@@ -163,16 +166,31 @@ class ColumnMeta:
         """True for partition key and clustering columns."""
         return self.partition_position is not None or self.clustering_position is not None
 
-    @property
+    @cached_property
+    def node(self) -> TypeNode:
+        """The parsed CQL type (parsed once per column)."""
+        return parse_type(self.cql_type)
+
+    @cached_property
     def kind(self) -> str:
         """The outer CQL type name without ``frozen`` (``list``, ``map``, ``int``...)."""
-        return parse_type(self.cql_type).unfrozen().name
+        return self.node.unfrozen().name
 
-    @property
+    @cached_property
     def is_multicell(self) -> bool:
         """True for non-frozen collections (they read back ``None`` when empty)."""
-        node = parse_type(self.cql_type)
-        return node.name in ("list", "set", "map")
+        return self.node.name in ("list", "set", "map")
+
+    @cached_property
+    def checker(self) -> Checker | None:
+        """The CQL value check of this column (None when its values need none)."""
+        return value_checker(self.cql_type)
+
+    @cached_property
+    def check(self) -> Acceptor:
+        """``validate(value)`` as one call: values of exactly the column's plain type
+        take a fast path (see :mod:`coodie_core.fastpaths`)."""
+        return write_check(self.annotation, self.checker, self._validate_whole)
 
     @cached_property
     def _adapter(self) -> pydantic.TypeAdapter[Any]:
@@ -192,17 +210,23 @@ class ColumnMeta:
         ``part="key"`` one key of a map.
         """
         if part is None:
-            adapter = self._adapter
-        elif part in self._part_adapters:
-            adapter = self._part_adapters[part]
-        else:
+            return self.check(value)
+        if part not in self._part_adapters:
             raise InvalidValue(self.model_name, self.name, value, f"{self.kind} has no {part}s")
+        return self._validated(self._part_adapters[part], value, None)
+
+    def _validate_whole(self, value: object) -> object:
+        return self._validated(self._adapter, value, self.checker)
+
+    def _validated(
+        self, adapter: pydantic.TypeAdapter[Any], value: object, checker: Checker | None
+    ) -> object:
         try:
             checked = adapter.validate_python(value)
         except pydantic.ValidationError as exc:
             reason = "; ".join(e["msg"] for e in exc.errors())
             raise InvalidValue(self.model_name, self.name, value, reason) from None
-        problem = None if part else check_value(self.cql_type, checked)
+        problem = None if checker is None or checked is None else checker(checked)
         if problem is not None:
             raise InvalidValue(self.model_name, self.name, value, problem)
         return checked
@@ -234,39 +258,44 @@ class TableMeta:
         """The keyspace from ``Settings`` (else the connection's default)."""
         return self.settings.keyspace
 
-    @property
+    @cached_property
     def partition_key(self) -> tuple[ColumnMeta, ...]:
         """Partition key columns in order."""
         cols = [c for c in self.columns if c.partition_position is not None]
         return tuple(sorted(cols, key=lambda c: c.partition_position or 0))
 
-    @property
+    @cached_property
     def clustering_key(self) -> tuple[ColumnMeta, ...]:
         """Clustering columns in order."""
         cols = [c for c in self.columns if c.clustering_position is not None]
         return tuple(sorted(cols, key=lambda c: c.clustering_position or 0))
 
-    @property
+    @cached_property
     def primary_key(self) -> tuple[ColumnMeta, ...]:
         """Partition key then clustering columns."""
         return self.partition_key + self.clustering_key
 
-    @property
+    @cached_property
     def is_counter_table(self) -> bool:
         """True when the table holds counters."""
         return any(c.cql_type == "counter" for c in self.columns)
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         """All column names in declaration order."""
         return tuple(c.name for c in self.columns)
 
+    @cached_property
+    def by_name(self) -> Mapping[str, ColumnMeta]:
+        """The columns by name."""
+        return {c.name: c for c in self.columns}
+
     def column(self, name: str) -> ColumnMeta:
         """The column called ``name``, or :class:`UnknownField`."""
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise UnknownField(self.model_name, name)
+        column = self.by_name.get(name)
+        if column is None:
+            raise UnknownField(self.model_name, name)
+        return column
 
 
 def build_table_meta(

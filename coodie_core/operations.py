@@ -10,12 +10,13 @@ sync and async fronts share everything but that one call.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from coodie_core.statements import Batch, Statement
 
 __all__ = [
+    "DEFAULT_OPTIONS",
     "Operation",
     "Options",
     "Page",
@@ -43,15 +44,21 @@ class Options:
     paging_state: bytes | None = None
 
 
+DEFAULT_OPTIONS = Options()
+"""The options of an operation that sets none (one shared, immutable value)."""
+
+
 @dataclass(frozen=True)
 class ResultPage:
     """One page of rows as the driver returned it, with the state to fetch the next.
 
-    ``paging_state`` is None on the last page.
+    ``paging_state`` is None on the last page. ``column_names`` are the names of
+    the row positions when the driver reported them (rows may be plain tuples).
     """
 
     rows: Sequence[Any]
     paging_state: bytes | None = None
+    column_names: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,17 +83,29 @@ class Operation(Generic[T]):
 
     statement: Statement | Batch
     result: Callable[[ResultPage], T]
-    options: Options = field(default_factory=Options)
+    options: Options = DEFAULT_OPTIONS
     connection: str | None = None
     fetch_all: bool = False
 
 
+def _all_of(decode: Callable[[Any], R]) -> Callable[[Sequence[Any]], list[R]]:
+    """A page-at-a-time form of ``decode``: its own ``decode_all`` when it has one
+    (document decoders run the per-row loop in compiled code)."""
+    decode_all: Callable[[Sequence[Any]], list[R]] | None = getattr(decode, "decode_all", None)
+    if decode_all is not None:
+        return decode_all
+    return lambda rows: [decode(row) for row in rows]
+
+
 def list_of(decode: Callable[[Any], R]) -> Callable[[ResultPage], list[R]]:
     """Result reader: every row decoded."""
+    decode_all = _all_of(decode)
 
     def read(page: ResultPage) -> list[R]:
-        return [decode(row) for row in page.rows]
+        return decode_all(page.rows)
 
+    if hasattr(decode, "decode_all"):  # the executor may decode page by page
+        read.decode_all = decode_all  # type: ignore[attr-defined]
     return read
 
 
@@ -102,8 +121,10 @@ def first_of(decode: Callable[[Any], R]) -> Callable[[ResultPage], R | None]:
 def page_of(decode: Callable[[Any], R]) -> Callable[[ResultPage], Page[R]]:
     """Result reader: a :class:`Page` of decoded rows with its paging state."""
 
+    decode_all = _all_of(decode)
+
     def read(page: ResultPage) -> Page[R]:
-        return Page([decode(row) for row in page.rows], page.paging_state)
+        return Page(decode_all(page.rows), page.paging_state)
 
     return read
 

@@ -57,7 +57,7 @@ def subclass_map(model: type[Document]) -> dict[object, type[Document]]:
 def read_table(model: type[Document]) -> TableMeta:
     """The table as read through ``model``: for a root, every subclass's columns too."""
     table = model.table_meta()
-    if not is_root(model):
+    if model.__table_settings__.discriminator is None or not is_root(model):
         return table
     subs = tuple(descendants(model))
     cached = model.__dict__.get("__union_meta__")

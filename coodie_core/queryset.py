@@ -11,12 +11,12 @@ typed error before anything is sent. Every I/O method builds an
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from coodie_core.errors import InvalidQuery
 from coodie_core.execution import arun, resolve_table, run
 from coodie_core.lookups import LOOKUPS, TOKEN_OPS, check_filter_value, positive
+from coodie_core.meta import TableMeta
 from coodie_core.operations import (
     Operation,
     Page,
@@ -27,8 +27,8 @@ from coodie_core.operations import (
 )
 from coodie_core.polymorphism import decoder_classes
 from coodie_core.queryset_base import QuerySetBase, QueryState
-from coodie_core.rows import DocumentDecoder, ValuesDecoder
-from coodie_core.statements import Select, TokenWhere, Where
+from coodie_core.rows import DocumentDecoder, ValuesDecoder, decoder_for
+from coodie_core.statements import Condition, Select, TokenWhere, Where
 
 if TYPE_CHECKING:
     from coodie_core.document import Document
@@ -48,12 +48,13 @@ class QuerySet(QuerySetBase[D]):
     def filter(self, **lookups: object) -> QuerySet[D]:
         """Add conditions: ``field=v``, ``field__in=[..]``, ``__gt/__gte/__lt/__lte``,
         ``__contains``, ``__contains_key``, ``__like``."""
-        conditions = [self._condition(key, value) for key, value in lookups.items()]
-        return self._with(where=self.state.where + tuple(conditions))
+        table = self._table
+        conditions = tuple(self._condition(table, key, value) for key, value in lookups.items())
+        return self._with(where=self.state.where + conditions)
 
-    def _condition(self, key: str, value: object) -> Where:
+    def _condition(self, table: TableMeta, key: str, value: object) -> Where:
         name, _, suffix = key.partition("__")
-        column = self._table.column(name)
+        column = table.column(name)
         if suffix and suffix not in LOOKUPS:
             raise InvalidQuery(
                 f"{self.model.__name__}.{name}: unknown lookup {suffix!r}; "
@@ -148,12 +149,12 @@ class QuerySet(QuerySetBase[D]):
 
     # -- statements ---------------------------------------------------------------
 
-    def _check_filtering(self) -> None:
+    def _check_filtering(self, table: TableMeta, where: tuple[Condition, ...]) -> None:
         if self.state.allow_filtering:
             return
-        for cond in self._where():
+        for cond in where:
             if isinstance(cond, Where):
-                column = self._table.column(cond.column)
+                column = table.column(cond.column)
                 if not column.is_key and column.index is None:
                     raise InvalidQuery(
                         f"{self.model.__name__}.{cond.column}: filtering on a column that is "
@@ -161,30 +162,29 @@ class QuerySet(QuerySetBase[D]):
                     )
 
     def _select(self, **changes: Any) -> Select:
-        self._check_filtering()
-        select = Select(
-            table=resolve_table(self._table),
-            columns=self.state.columns or self._table.names,
-            where=self._where(),
-            order_by=self.state.order_by,
-            limit=self.state.limit,
-            per_partition_limit=self.state.per_partition_limit,
-            allow_filtering=self.state.allow_filtering,
-        )
-        return replace(select, **changes)
+        state, table, where = self.state, self._table, self._where()
+        self._check_filtering(table, where)
+        parts: dict[str, Any] = {
+            "table": resolve_table(table),
+            "columns": state.columns or table.names,
+            "where": where,
+            "order_by": state.order_by,
+            "limit": state.limit,
+            "per_partition_limit": state.per_partition_limit,
+            "allow_filtering": state.allow_filtering,
+        }
+        parts.update(changes)
+        return Select(**parts)
 
     def _decoder(self) -> DocumentDecoder[D]:
-        columns = self.state.columns or self._table.names
-        partial = self.state.columns is not None and set(columns) != set(self._table.names)
         table = self._table
-        subclasses = decoder_classes(self.model)
-        return DocumentDecoder(
-            self.model, table, columns, partial, table.settings.discriminator, subclasses
-        )
+        columns = self.state.columns or table.names
+        partial = self.state.columns is not None and set(columns) != set(table.names)
+        return decoder_for(self.model, table, columns, partial, decoder_classes(self.model))
 
     def all_op(self) -> Operation[list[D]]:
         """The operation behind :meth:`all` (every page fetched)."""
-        return replace(self._op(self._select(), list_of(self._decoder())), fetch_all=True)
+        return self._op(self._select(), list_of(self._decoder()), fetch_all=True)
 
     def first_op(self) -> Operation[D | None]:
         """The operation behind :meth:`first`."""
@@ -223,8 +223,7 @@ class QuerySet(QuerySetBase[D]):
         """The operation behind :meth:`distinct_keys`."""
         keys = tuple(c.name for c in self._table.partition_key)
         select = self._select(columns=keys, distinct=True, order_by=())
-        op = self._op(select, list_of(ValuesDecoder(self._table, keys)))
-        return replace(op, fetch_all=True)
+        return self._op(select, list_of(ValuesDecoder(self._table, keys)), fetch_all=True)
 
     def _cell_op(self, function: Literal["TTL", "WRITETIME"], name: str) -> Operation[int | None]:
         column = self._table.column(name)

@@ -10,14 +10,14 @@ returning an :class:`~coodie_core.lwt.LWTResult`.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from coodie_core.errors import InvalidQuery
 from coodie_core.execution import arun, resolve_table, run
 from coodie_core.lwt import LWTResult, conditions, lwt_reader
 from coodie_core.meta import TableMeta
-from coodie_core.operations import Operation, Options
+from coodie_core.operations import DEFAULT_OPTIONS, Operation, Options
 from coodie_core.polymorphism import implicit_where, read_table
 from coodie_core.statements import Condition, Delete, Select, TokenWhere, Update, Where
 from coodie_core.writes import assignments, write_timestamp, write_ttl
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from coodie_core.document import Document
 
-__all__ = ["QuerySetBase", "QueryState"]
+__all__ = ["QuerySetBase", "QueryState", "evolve"]
 
 D = TypeVar("D", bound="Document")
 
@@ -42,13 +42,32 @@ class QueryState:
     per_partition_limit: int | None = None
     allow_filtering: bool = False
     columns: tuple[str, ...] | None = None  # None: every column
-    options: Options = field(default_factory=Options)
+    options: Options = DEFAULT_OPTIONS
     connection: str | None = None
     ttl: int | None = None
     timestamp: int | None = None
     if_exists: bool = False
     conditions: tuple[Where, ...] = ()
     raise_on_failure: bool = False
+
+
+_EMPTY_STATE = QueryState()
+_STATE_FIELDS = frozenset(f.name for f in fields(QueryState))
+_OPTION_FIELDS = frozenset(f.name for f in fields(Options))
+
+
+def evolve(value: Any, names: frozenset[str], changes: dict[str, Any]) -> Any:
+    """``dataclasses.replace`` for the frozen, cache-free values of the query path
+    (``QueryState``, ``Options``), without re-running ``__init__`` field by field.
+    Unknown names fall back to ``replace``, which raises."""
+    if not changes:
+        return value
+    if not changes.keys() <= names:
+        return replace(value, **changes)
+    new = object.__new__(type(value))
+    new.__dict__.update(value.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 class QuerySetBase(Generic[D]):
@@ -58,7 +77,7 @@ class QuerySetBase(Generic[D]):
 
     def __init__(self, model: type[D], state: QueryState | None = None) -> None:
         self.model = model
-        self.state = state or QueryState()
+        self.state = state or _EMPTY_STATE
 
     def __repr__(self) -> str:
         return f"QuerySet({self.model.__name__}, {self.state!r})"
@@ -68,24 +87,30 @@ class QuerySetBase(Generic[D]):
         return read_table(self.model)
 
     def _with(self, **changes: Any) -> Self:
-        return type(self)(self.model, replace(self.state, **changes))
+        return type(self)(self.model, evolve(self.state, _STATE_FIELDS, changes))
 
     def _with_options(self, **changes: Any) -> Self:
-        return self._with(options=replace(self.state.options, **changes))
+        return self._with(options=evolve(self.state.options, _OPTION_FIELDS, changes))
 
     def _where(self) -> tuple[Condition, ...]:
         """The caller's conditions plus a subclass's discriminator filter."""
         return self.state.where + implicit_where(self.model)
 
     def _op(
-        self, statement: Select | Update | Delete, result: Any, **options: Any
+        self,
+        statement: Select | Update | Delete,
+        result: Any,
+        *,
+        fetch_all: bool = False,
+        **options: Any,
     ) -> Operation[Any]:
+        state = self.state
         return Operation(
             statement,
             result,
-            replace(self.state.options, **options),
-            self.state.connection or self._table.settings.connection,
-            fetch_all=False,
+            evolve(state.options, _OPTION_FIELDS, options),
+            state.connection or self.model.table_meta().settings.connection,
+            fetch_all=fetch_all,
         )
 
     # -- write settings -------------------------------------------------------------

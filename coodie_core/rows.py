@@ -1,58 +1,29 @@
 """Row decoders: driver rows -> plain values -> documents.
 
-The driver hands back its own container and date types (``SortedSet``,
-``OrderedMapSerializedKey``, ``cassandra.util.Date``/``Time``) and naive UTC
-datetimes; :func:`from_driver` turns them into plain Python values, datetimes
-aware in UTC. Empty non-frozen collections read back as ``None`` and become empty.
+The driver hands back its own container and date types and naive UTC datetimes;
+:func:`from_driver` (see :mod:`coodie_core.driver_values`) turns them into plain
+Python values, datetimes aware in UTC. Empty non-frozen collections read back as
+``None`` and become empty. Rows may be tuples (coodie's own execution profile),
+the driver's named tuples or dicts (a session in legacy configuration mode).
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import pydantic
-from cassandra.util import Date, Time
 
 from coodie_core.changes import snapshot_values
+from coodie_core.driver_values import from_driver
 from coodie_core.meta import TableMeta
+from coodie_core.readers import RowReader, row_reader, set_state
 
-__all__ = ["DocumentDecoder", "ValuesDecoder", "from_driver", "row_values"]
+__all__ = ["DocumentDecoder", "ValuesDecoder", "decoder_for", "from_driver", "row_values"]
 
 T = TypeVar("T")
 M = TypeVar("M", bound=pydantic.BaseModel)
-
-
-def from_driver(value: Any) -> Any:
-    """Convert one value from the driver's types to plain Python types."""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=datetime.timezone.utc)
-        return value.astimezone(datetime.timezone.utc)
-    if isinstance(value, Date):
-        try:
-            return value.date()
-        except ValueError:  # outside Python's date range: keep the driver value
-            return value
-    if isinstance(value, Time):
-        return value.time()
-    if isinstance(value, (str, bytes)):
-        return value
-    if isinstance(value, Mapping):
-        return {from_driver(k): from_driver(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)) or type(value).__name__ == "SortedSet":
-        items = [from_driver(v) for v in value]
-        # UDT elements decode to dicts (unhashable); Pydantic builds the set from a list
-        return items if any(isinstance(v, dict) for v in items) else set(items)
-    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a user-defined type value
-        return {name: from_driver(v) for name, v in zip(value._fields, value, strict=True)}
-    if isinstance(value, tuple):
-        return tuple(from_driver(v) for v in value)
-    if isinstance(value, list):
-        return [from_driver(v) for v in value]
-    return value
 
 
 def row_values(row: Any, columns: Sequence[str], table: TableMeta | None) -> dict[str, Any]:
@@ -89,29 +60,58 @@ class DocumentDecoder(Generic[M]):
     discriminator: str | None = None
     subclasses: Mapping[object, type[M]] | None = None
 
+    _reader: RowReader | None = field(default=None, init=False, repr=False, compare=False)
+
     def __call__(self, row: Any) -> M:
         """Decode one row."""
+        return self.reader().read(row)  # type: ignore[no-any-return]
+
+    def decode_all(self, rows: Sequence[Any]) -> list[M]:
+        """Decode a page of rows (the per-row loop runs in the compiled reader)."""
+        return self.reader().read_all(rows)
+
+    def reader(self) -> RowReader:
+        """The row reader for this decoder's shape (built once per class and shape)."""
+        reader = self._reader
+        if reader is None:
+            reader = self._make_reader()
+            object.__setattr__(self, "_reader", reader)
+        return reader
+
+    def _make_reader(self) -> RowReader:
+        if self.partial:
+            read: Callable[[Any], Any] = self._partial_document
+            return RowReader(read, lambda rows: [read(row) for row in rows])
+        model: Any = self.model
+        if self.subclasses is None or self.discriminator is None:
+            return row_reader(model, self.table, self.columns)
+        where, columns = self.columns.index(self.discriminator), self.columns
+        readers = {v: row_reader(c, self.table, columns) for v, c in self.subclasses.items()}  # type: ignore[arg-type]
+        default = row_reader(model, self.table, columns)
+
+        def by_discriminator(row: Any) -> Any:
+            value = row[columns[where]] if isinstance(row, Mapping) else row[where]
+            return readers.get(from_driver(value), default).read(row)
+
+        return RowReader(by_discriminator, lambda rows: [by_discriminator(r) for r in rows])
+
+    def _partial_document(self, row: Any) -> M:
+        """A document loaded with ``only``/``defer``: each value checked alone, no
+        whole-model validation; it remembers which fields it holds."""
         values = row_values(row, self.columns, self.table)
         model = self.model
         if self.subclasses is not None and self.discriminator is not None:
             model = self.subclasses.get(values.get(self.discriminator), model)
-            fields = model.model_fields
-            values = {k: v for k, v in values.items() if k in fields}
+            values = {k: v for k, v in values.items() if k in model.model_fields}
         for name in [k for k, v in values.items() if v is None]:
             if not self.table.column(name).nullable:  # null in a non-Optional field:
                 del values[name]  # let the field's default apply (or fail if required)
-        if not self.partial:
-            document = model.model_validate(values)
-        else:
-            checked = {k: self.table.column(k).validate(v) for k, v in values.items()}
-            document = model.model_construct(_fields_set=set(checked), **checked)
-            if hasattr(document, "_partial"):  # Document tracks partial loads for save()
-                document._partial = True
-        if hasattr(document, "_snapshot"):
-            loaded = [
-                k for k in (values if self.partial else self.columns) if k in model.model_fields
-            ]
-            document._snapshot = snapshot_values({k: getattr(document, k) for k in loaded})
+        checked = {k: self.table.column(k).validate(v) for k, v in values.items()}
+        document = model.model_construct(_fields_set=set(checked), **checked)
+        loaded = {k: getattr(document, k) for k in values if k in model.model_fields}
+        if hasattr(document, "_snapshot"):  # a Document: tracks partial loads for save()
+            set_state(document, "_partial", True)
+            set_state(document, "_snapshot", snapshot_values(loaded))
         return document
 
 
@@ -128,3 +128,24 @@ class ValuesDecoder:
 
 
 Decoder = Callable[[Any], T]
+
+
+def decoder_for(
+    model: type[M],
+    table: TableMeta,
+    columns: tuple[str, ...],
+    partial: bool,
+    subclasses: Mapping[object, type[M]] | None,
+) -> DocumentDecoder[M]:
+    """The :class:`DocumentDecoder` of a query shape, kept on the model class (a new
+    one when the table or the subclasses it was made for changed)."""
+    cache = model.__dict__.get("__decoders__")
+    if cache is None:
+        cache = {}
+        type.__setattr__(model, "__decoders__", cache)
+    decoder = cache.get((columns, partial))
+    if decoder is None or decoder.table is not table or decoder.subclasses != subclasses:
+        discriminator = table.settings.discriminator
+        decoder = DocumentDecoder(model, table, columns, partial, discriminator, subclasses)
+        cache[(columns, partial)] = decoder
+    return decoder

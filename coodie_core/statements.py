@@ -27,7 +27,9 @@ __all__ = [
     "TokenWhere",
     "Update",
     "Where",
+    "bound_values",
     "render",
+    "shape_of",
 ]
 
 Op = Literal["=", "IN", ">", ">=", "<", "<=", "CONTAINS", "CONTAINS KEY", "LIKE", "!="]
@@ -159,8 +161,36 @@ class Batch:
 Statement = Select | Insert | Update | Delete | Ddl
 
 
+#: CQL text per statement shape; a shape is rendered (and its names checked) once.
+_TEXTS: dict[tuple[object, ...], str] = {}
+_MAX_TEXTS = 4096
+
+
 def render(statement: Statement) -> tuple[str, tuple[object, ...]]:
-    """Render a statement to ``(cql, bound values)``."""
+    """Render a statement to ``(cql, bound values)``.
+
+    The text depends only on the statement's shape (see :func:`shape_of`), so it
+    is built once per shape; later calls only collect the values.
+    """
+    if isinstance(statement, Ddl):
+        return statement.cql, ()
+    if isinstance(statement, Insert) and len(statement.columns) != len(statement.values):
+        raise InvalidQuery("INSERT needs one value per column")
+    key = shape_of(statement)
+    try:
+        cql = _TEXTS.get(key)
+    except TypeError:  # a list where a tuple belongs: render it without caching
+        return _build(statement)
+    if cql is None:
+        cql, values = _build(statement)
+        if len(_TEXTS) >= _MAX_TEXTS:
+            _TEXTS.clear()
+        _TEXTS[key] = cql
+        return cql, values
+    return cql, bound_values(statement)
+
+
+def _build(statement: Statement) -> tuple[str, tuple[object, ...]]:
     if isinstance(statement, Select):
         return _select(statement)
     if isinstance(statement, Insert):
@@ -169,9 +199,80 @@ def render(statement: Statement) -> tuple[str, tuple[object, ...]]:
         return _update(statement)
     if isinstance(statement, Delete):
         return _delete(statement)
-    if isinstance(statement, Ddl):
-        return statement.cql, ()
     raise TypeError(f"cannot render {statement!r}")
+
+
+def _where_shape(conditions: Sequence[Condition]) -> tuple[object, ...]:
+    return tuple(
+        (c.column, c.op) if isinstance(c, Where) else (c.columns, c.op, len(c.values), c.raw)
+        for c in conditions
+    )
+
+
+def shape_of(statement: Statement) -> tuple[object, ...]:
+    """Everything the CQL text of ``statement`` depends on (not its values)."""
+    s = statement
+    if isinstance(s, Select):
+        return (
+            "SELECT", s.table.keyspace, s.table.name, s.columns, _where_shape(s.where),
+            s.order_by, s.per_partition_limit is not None, s.limit is not None,
+            s.allow_filtering, s.distinct, s.count, s.selectors,
+        )  # fmt: skip
+    if isinstance(s, Insert):
+        return (
+            "INSERT", s.table.keyspace, s.table.name, s.columns, s.if_not_exists,
+            s.ttl is not None, s.timestamp is not None,
+        )  # fmt: skip
+    if isinstance(s, Update):
+        return (
+            "UPDATE", s.table.keyspace, s.table.name,
+            tuple((a.column, a.op) for a in s.assignments), _where_shape(s.where),
+            s.ttl is not None, s.timestamp is not None, s.if_exists,
+            () if s.if_exists else _where_shape(s.if_conditions),
+        )  # fmt: skip
+    if isinstance(s, Delete):
+        return (
+            "DELETE", s.table.keyspace, s.table.name, s.columns, _where_shape(s.where),
+            s.timestamp is not None, s.if_exists,
+            () if s.if_exists else _where_shape(s.if_conditions),
+        )  # fmt: skip
+    raise TypeError(f"cannot render {statement!r}")
+
+
+def _where_values(conditions: Sequence[Condition], values: list[object]) -> None:
+    for cond in conditions:
+        if isinstance(cond, Where):
+            values.append(cond.value)
+        else:
+            values.extend(cond.values)
+
+
+def bound_values(statement: Statement) -> tuple[object, ...]:
+    """The bound values of ``statement``, in the order of its markers."""
+    s = statement
+    if isinstance(s, Insert):
+        values_ = s.values if type(s.values) is tuple else tuple(s.values)
+        if s.ttl is None and s.timestamp is None:
+            return values_
+        return values_ + tuple(v for v in (s.ttl, s.timestamp) if v is not None)
+    values: list[object] = []
+    if isinstance(s, Select):
+        _where_values(s.where, values)
+        values.extend(v for v in (s.per_partition_limit, s.limit) if v is not None)
+    elif isinstance(s, Update):
+        values.extend(v for v in (s.ttl, s.timestamp) if v is not None)
+        for a in s.assignments:
+            values.extend((a.key, a.value) if a.op == "set_item" else (a.value,))
+        _where_values(s.where, values)
+        if not s.if_exists:
+            _where_values(s.if_conditions, values)
+    elif isinstance(s, Delete):
+        if s.timestamp is not None:
+            values.append(s.timestamp)
+        _where_values(s.where, values)
+        if not s.if_exists:
+            _where_values(s.if_conditions, values)
+    return tuple(values)
 
 
 def _names(columns: Sequence[str]) -> str:

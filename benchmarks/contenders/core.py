@@ -99,9 +99,13 @@ class CoreContender(Contender):
 
     def describe(self) -> dict[str, str]:
         """Row factory and how throughput is driven."""
-        factory = self.connection.session.cluster.profile_manager.default.row_factory
-        return {"rows": f"{getattr(factory, '__name__', '?')} (driver default)",
-                "async": f"asyncio, {CONCURRENCY} tasks over asave()"}
+        own = getattr(getattr(self.connection, "profile", lambda: None)(), "row_factory", None)
+        if own is not None:  # reads carry coodie's own execution profile
+            rows = f"{getattr(own, '__name__', '?')} (coodie's own profile for reads)"
+        else:
+            factory = self.connection.session.cluster.profile_manager.default.row_factory
+            rows = f"{getattr(factory, '__name__', '?')} (driver default)"
+        return {"rows": rows, "async": f"asyncio, {CONCURRENCY} tasks over asave()"}
 
     def close(self) -> None:
         """Unregister and shut down the connection; close the loop."""
