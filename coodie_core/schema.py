@@ -224,7 +224,7 @@ def plan_sync(meta: TableMeta, table: Table, live: LiveTable | None) -> list[str
     if problems:
         raise IncompatibleSchemaChange(table.render(), problems)
     plan = [
-        f"ALTER TABLE {table.render()} ADD {_column_def(c)}"
+        f"ALTER TABLE {table.render()} ADD IF NOT EXISTS {_column_def(c)}"
         for c in meta.columns
         if c.name not in live.columns
     ]
