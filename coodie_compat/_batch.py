@@ -1,8 +1,10 @@
 """Batches and model contexts: ``BatchType``, ``BatchQuery`` and ``ContextQuery``.
 
 A batch collects DML statements instead of sending them, then sends them all
-as one ``BEGIN ... BATCH`` text through ``connection.execute`` (one round
-trip), checks the conditional result and runs the registered callbacks.
+through ``connection.execute`` (one round trip: a driver batch of prepared
+statements, or cqlengine's ``BEGIN ... BATCH`` text when it cannot be
+prepared), checks the conditional result and runs the registered callbacks.
+It also takes ``coodie_core`` write operations, sent in the same batch.
 Public names are re-exported by :mod:`coodie_compat.query`.
 """
 
@@ -20,10 +22,16 @@ from cassandra.query import BatchType as DriverBatchType
 
 from coodie_compat import CQLEngineException
 from coodie_compat import connection as conn
+from coodie_compat._prepared import BatchRequest
 from coodie_compat._query_base import check_applied
 from coodie_compat.statements import BaseCQLStatement
+from coodie_core import execution as core_execution
+from coodie_core.operations import Operation, ResultPage
+from coodie_core.statements import Delete, Insert, Update
 
 __all__ = ["BatchQuery", "BatchType", "ContextQuery"]
+
+_CORE_WRITES = (Insert, Update, Delete)
 
 
 class BatchType:
@@ -74,17 +82,27 @@ class BatchQuery:
         self._execute_on_exception = execute_on_exception
         self._timeout = timeout
         self._callbacks: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
+        self._core_ops: list[Operation[Any]] = []
         self._executed = False
         self._context_entered = False
         self._connection = connection
         if connection:
             self._connection_explicit = True
 
-    def add_query(self, query: BaseCQLStatement) -> None:
-        """Queue a statement; only ``BaseCQLStatement`` objects are accepted."""
-        if not isinstance(query, BaseCQLStatement):
+    def add_query(self, query: BaseCQLStatement | Operation[Any]) -> None:
+        """Queue a statement: a ``BaseCQLStatement``, or a ``coodie_core`` write.
+
+        Core writes are the operations of documents and querysets
+        (``doc.save_op()``, ``update_op(...)``, ``delete_op()``...); they go in
+        the same driver batch, on the same session, and their effects on the
+        documents apply once the batch is applied (mixed use).
+        """
+        if isinstance(query, BaseCQLStatement):
+            self.queries.append(query)
+        elif isinstance(query, Operation) and isinstance(query.statement, _CORE_WRITES):
+            self._core_ops.append(query)
+        else:
             raise CQLEngineException("only BaseCQLStatements can be added to a batch query")
-        self.queries.append(query)
 
     def consistency(self, consistency: Any) -> None:
         """Set the consistency level of the batch (in place)."""
@@ -119,35 +137,50 @@ class BatchQuery:
             opener += f" USING TIMESTAMP {_microseconds(self.timestamp)}"
         return opener
 
+    def _request(self) -> BatchRequest:
+        timestamp = _microseconds(self.timestamp) if self.timestamp else None
+        return BatchRequest(self.queries, self.batch_type, timestamp, self._opener,
+                            self._core_ops)
+
     def _text_and_params(self) -> tuple[str, dict[str, Any]]:
         """Render every queued statement, numbered one after the other."""
-        lines = [self._opener()]
-        params: dict[str, Any] = {}
-        counter = 0
-        for query in self.queries:
-            query.update_context_id(counter)
-            context = query.get_context()
-            counter += len(context)
-            lines.append(f"  {query}")
-            params.update(context)
-        lines.append("APPLY BATCH;")
-        return "\n".join(lines), params
+        return self._request().text_and_params()
+
+    def _batch_connection(self) -> str | None:
+        """The connection of the batch; core writes must use the very same session."""
+        if not self._core_ops:
+            return self._connection
+        # Compat statements run on the batch's connection (None: the default); a batch
+        # of core writes only, on the compat connection of the core writes' name.
+        chosen = self.queries or self._connection_explicit
+        name = self._connection if chosen else self._core_ops[0].connection
+        session = conn.get_connection(name).session
+        for op in self._core_ops:
+            if core_execution.get_connection(op.connection).session is not session:
+                raise CQLEngineException(
+                    "BatchQuery queries must be executed on the same connection")
+        return name
 
     def execute(self) -> None:
         """Send the queued statements as one batch, then run the callbacks.
 
         An empty batch sends nothing but still runs the callbacks.  A
         conditional batch the server did not apply raises ``LWTException``.
+        The batch goes through ``connection.execute`` as one request: one
+        driver batch of prepared statements, or cqlengine's text batch.
         """
         self._warn_if_repeated()
-        if not self.queries:
+        if not self.queries and not self._core_ops:
             self._execute_callbacks()
             return
-        text, params = self._text_and_params()
-        result = conn.execute(text, params, self._consistency, self._timeout,
-                              connection=self._connection)
+        connection = self._batch_connection()
+        result = conn.execute(self._request(), None, self._consistency, self._timeout,
+                              connection=connection)
         check_applied(result)
         self.queries = []
+        core_ops, self._core_ops = self._core_ops, []
+        for op in core_ops:  # the documents' own effects (new values, snapshots)
+            op.result(ResultPage([]))
         self._execute_callbacks()
 
     def __enter__(self) -> BatchQuery:

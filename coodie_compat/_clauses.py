@@ -9,6 +9,7 @@ clause uses, so a statement can number the next clause.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
@@ -34,6 +35,9 @@ def compat_columns() -> ModuleType | None:
     Column classes are looked up at call time so this layer neither imports
     ``columns`` eagerly nor depends on import order.
     """
+    module = sys.modules.get(_COLUMNS_MODULE)
+    if module is not None:
+        return module
     try:
         return importlib.import_module(_COLUMNS_MODULE)
     except ModuleNotFoundError as exc:

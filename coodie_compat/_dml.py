@@ -117,25 +117,27 @@ class DMLQuery:
 
     def _delete_null_columns(self, conditionals: Iterable[Any] | None = None) -> None:
         """DELETE the columns now null and the map keys removed since the last snapshot."""
-        statement = DeleteStatement(self.column_family_name, conditionals=fresh(conditionals),
-                                    if_exists=self._if_exists)
-        deleted = False
+        fields: list[Any] = []
         static_only = True
         for manager in self.instance._values.values():
             col: Any = manager.column
-            field: str = col.db_field_name
             if manager.deleted:
-                statement.add_field(field)
+                fields.append(col.db_field_name)
             elif isinstance(col, columns.Map):
-                removal = MapDeleteClause(field, manager.value, manager.previous_value)
+                removal = MapDeleteClause(str(col.db_field_name), manager.value,
+                                          manager.previous_value)
                 if removal.get_context_size() == 0:
                     continue
-                statement.add_field(removal)
+                fields.append(removal)
             else:
                 continue
-            deleted = True
             static_only = static_only and col.static
-        if deleted:
+        if fields:
+            statement = DeleteStatement(self.column_family_name,
+                                        conditionals=fresh(conditionals),
+                                        if_exists=self._if_exists)
+            for field in fields:
+                statement.add_field(field)
             keys = self.model._partition_keys if static_only else self.model._primary_keys
             self._where_keys(statement, keys)
             self._execute(statement)
@@ -146,13 +148,13 @@ class DMLQuery:
         instance = self.instance
         updated: set[str] = set()
         static_only = True
-        for name, col in self.model._columns.items():
+        for manager in instance._values.values():
+            col = manager.column
             if null_clustering_key and not col.static and not col.partition_key:
                 continue  # without a clustering key only static columns can be written
             if col.primary_key:
                 continue
-            value = getattr(instance, name, None)
-            manager = instance._values[name]
+            value = manager.getval()
             if value is None:
                 continue
             if not manager.changed and not isinstance(col, columns.Counter):
@@ -186,11 +188,11 @@ class DMLQuery:
         instance = self.instance
         insert = InsertStatement(self.column_family_name, ttl=self._ttl,
                                  timestamp=self._timestamp, if_not_exists=self._if_not_exists)
-        for name, col in instance._columns.items():
+        for manager in instance._values.values():
+            col = manager.column
             if static_save_only and not col.static and not col.partition_key:
                 continue
-            value = getattr(instance, name, None)
-            manager = instance._values[name]
+            value = manager.getval()
             if col._val_is_null(value):
                 continue
             if col.has_default and not manager.changed:

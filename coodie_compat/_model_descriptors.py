@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from coodie_compat import CQLEngineException, query
+from coodie_compat._instance_state import IMMUTABLE, materialize
 
 __all__ = [
     "ColumnDescriptor",
@@ -28,7 +29,6 @@ __all__ = [
     "UsingDescriptor",
     "hybrid_classmethod",
 ]
-
 
 
 class _CallHint:
@@ -204,23 +204,39 @@ class ColumnQueryEvaluator(query.AbstractQueryableColumn):  # type: ignore[misc]
 
 
 class ColumnDescriptor:
-    """Reads and writes one column's value through the instance's value manager."""
+    """Reads and writes one column's value through the instance's value manager.
+
+    A lazy model instance (see :mod:`coodie_compat._instance_state`) has no
+    managers yet: a read returns the value kept in its ``__dict__`` (what the
+    manager would return), building the managers first when the value is a
+    loaded one that could be changed in place; a write builds them first.
+    """
 
     def __init__(self, column: Any) -> None:
         self.column = column
+        self.name = column.column_name
         self.query_evaluator = ColumnQueryEvaluator(column)
 
     def __get__(self, instance: Any, owner: Any) -> Any:
         if instance is None:
             return self.query_evaluator
-        return instance._values[self.column.column_name].getval()
+        state = instance.__dict__
+        managers = state.get("_values")
+        if managers is None:
+            value = state[self.name]
+            if state["_explicit"] is not None or type(value) in IMMUTABLE:
+                return value
+            managers = materialize(instance)
+        return managers[self.name].getval()
 
     def __set__(self, instance: Any, value: Any) -> None:
         if instance is None:
             raise AttributeError("cannot reassign column values")
-        instance._values[self.column.column_name].setval(value)
+        managers = instance.__dict__.get("_values") or materialize(instance)
+        managers[self.name].setval(value)
 
     def __delete__(self, instance: Any) -> None:
         if not self.column.can_delete:
             raise AttributeError(f"cannot delete {self.column.column_name} columns")
-        instance._values[self.column.column_name].delval()
+        managers = instance.__dict__.get("_values") or materialize(instance)
+        managers[self.name].delval()

@@ -10,6 +10,7 @@ table naming, which the bridge to :mod:`coodie_core.meta` shares.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from collections import OrderedDict
@@ -55,6 +56,22 @@ class PolymorphicModelException(ModelException):
 
 class UndefinedKeyspaceWarning(Warning):
     """Kept for cqlengine compatibility; never emitted."""
+
+
+def _clone_model_class(model: Any, attrs: dict[str, Any]) -> Any:
+    """A subclass of ``model`` with ``attrs`` set, for ``using()`` and ``ContextQuery``.
+
+    The clone keeps the model's abstract flag, discriminator value, default TTL
+    and any table name the model has already worked out.
+    """
+    inherited = ("_table_name", "__abstract__", "__discriminator_value__")
+    attrs = {**{k: getattr(model, k, None) for k in inherited}, **attrs}
+    clone = type(model.__name__, (model,), attrs)
+    with contextlib.suppress(AttributeError):
+        clone.__abstract__ = model.__abstract__
+        clone.__discriminator_value__ = model.__discriminator_value__
+        clone.__default_ttl__ = model.__default_ttl__
+    return clone
 
 
 def derived_name(class_name: str) -> str:

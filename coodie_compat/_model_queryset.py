@@ -165,10 +165,10 @@ class ModelQuerySet(AbstractQuerySet):
 
     def _update_column(self, name: str) -> Any:
         column = self.model._columns.get(name)
-        where = f"{self.__module__}.{self.model.__name__}"
-        if column is None:
-            raise ValidationError(f"{where} has no column named: {name}")
-        if column.primary_key:
+        if column is None or column.primary_key:
+            where = f"{self.__module__}.{self.model.__name__}"
+            if column is None:
+                raise ValidationError(f"{where} has no column named: {name}")
             raise ValidationError(f"Cannot apply update to primary key '{name}' for {where}")
         return column
 

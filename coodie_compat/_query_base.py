@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from cassandra.query import SimpleStatement
+from cassandra.query import BatchStatement, SimpleStatement
 
 from coodie_compat import CQLEngineException, UnicodeMixin
 from coodie_compat import connection as conn
@@ -85,7 +85,10 @@ def _batch_applied(result: Any) -> bool:
     several rows, which a failed batch touching several rows returns.
     """
     try:
-        text = result.response_future.query.query_string
+        query = result.response_future.query
+        if isinstance(query, BatchStatement):
+            return True  # the driver reads driver batches itself: this one had no condition
+        text = query.query_string
         if not _BATCH_TEXT.match(text) or result.column_names[0] != "[applied]":
             return True
         row = result.current_rows[0]
@@ -119,11 +122,21 @@ def fresh(clauses: Iterable[C] | None) -> list[C]:
     """
     copies = []
     for clause in clauses or ():
-        twin = copy.copy(clause)
+        twin = _shallow(clause)
         if isinstance(twin, WhereClause):
-            twin.query_value = copy.copy(twin.query_value)
+            twin.query_value = _shallow(twin.query_value)
         copies.append(twin)
     return copies
+
+
+def _shallow(obj: Any) -> Any:
+    """``copy.copy`` of a plain object, without the ``__reduce_ex__`` round trip."""
+    cls: Any = type(obj)
+    if getattr(cls, "__copy__", None) is not None or not hasattr(obj, "__dict__"):
+        return copy.copy(obj)
+    twin = object.__new__(cls)
+    twin.__dict__.update(obj.__dict__)
+    return twin
 
 
 class AbstractQueryableColumn(UnicodeMixin):
@@ -168,31 +181,33 @@ class AbstractQueryableColumn(UnicodeMixin):
         return WhereClause(str(self), LessThanOrEqualOperator(), self._to_database(other))
 
 
-def _routed(model: Any, statement: BaseCQLStatement, query: SimpleStatement,
-            connection: str | None) -> None:
-    """Give ``query`` a routing key and keyspace when every partition key is known."""
-    index = model._partition_key_index
-    if not index:
-        return
-    values = statement.partition_key_values(index)
-    if any(value is None for value in values):
-        return
-    protocol = conn.get_cluster(connection).protocol_version
-    query.routing_key = model._routing_key_from_values(values, protocol)
-    query.keyspace = model._get_keyspace()
+def _router(model: Any) -> Callable[[BaseCQLStatement, SimpleStatement, Any], None]:
+    """What gives a text statement of ``model`` its routing key (prepared ones have theirs)."""
+
+    def route(statement: BaseCQLStatement, query: SimpleStatement, connection: Any) -> None:
+        index = model._partition_key_index
+        if not index:
+            return
+        values = statement.partition_key_values(index)
+        if any(value is None for value in values):
+            return
+        protocol = connection.cluster.protocol_version
+        query.routing_key = model._routing_key_from_values(values, protocol)
+        query.keyspace = model._get_keyspace()
+
+    return route
 
 
 def execute_statement(model: Any, statement: BaseCQLStatement, consistency_level: Any,
                       timeout: Any, connection: str | None = None) -> Any:
     """Send ``statement`` for ``model`` through ``connection.execute``: one round trip.
 
-    The CQL text and its context dict travel in a driver ``SimpleStatement``
-    that carries the consistency level, fetch size and, when the partition
-    key is fully restricted, the routing key.
+    ``connection.execute`` sends it prepared, with the consistency level and
+    fetch size (the driver routes bound statements itself); when it must go
+    as text, the routing key is computed here from the partition-key values,
+    when they are all restricted.
     """
-    params = statement.get_context()
-    query = SimpleStatement(str(statement), consistency_level=consistency_level,
-                            fetch_size=statement.fetch_size)
-    _routed(model, statement, query, connection)
+    statement.routing = _router(model)
     connection = connection or model._get_connection()
-    return conn.execute(query, params, timeout=timeout, connection=connection)
+    return conn.execute(statement, None, consistency_level, timeout=timeout,
+                        connection=connection)

@@ -24,6 +24,7 @@ from coodie_compat._filters import (
     reject_none,
     restriction,
 )
+from coodie_compat._instance_state import IMMUTABLE, materialize, plan_of
 from coodie_compat._query_base import QueryException, check_applied, execute_statement, fresh
 from coodie_compat.statements import BaseCQLStatement, DeleteStatement, SelectStatement, WhereClause
 
@@ -42,32 +43,44 @@ class AbstractQuerySet:
     results (``_get_result_constructor``) and which columns are selected.
     """
 
+    _allow_filtering: bool
+    _limit: int | None
+    _values_list: bool
+    _flat_values_list: bool
+    _result_cache: list[Any] | None
+    _distinct_fields: list[str] | None
+    _count: int | None
+    _batch: BatchQuery | None
+    _ttl: int | None
+    _consistency: Any
+    _timestamp: Any
+    _if_not_exists: bool
+    _timeout: Any
+    _if_exists: bool
+    _fetch_size: int | None
+    _connection: str | None
+
+    #: The immutable part of a new queryset's state (copied into each instance).
+    _INITIAL: dict[str, Any] = {
+        "_allow_filtering": False, "_limit": 10000, "_values_list": False,
+        "_flat_values_list": False, "_result_cache": None, "_distinct_fields": None,
+        "_count": None, "_batch": None, "_ttl": None, "_consistency": None,
+        "_timestamp": None, "_if_not_exists": False, "_timeout": _NOT_SET, "_if_exists": False,
+        "_fetch_size": None, "_connection": None,
+    }
+
     def __init__(self, model: Any) -> None:
+        state = self.__dict__
+        state.update(self._INITIAL)
         self.model = model
         self._where: list[WhereClause] = []
         self._conditional: list[Any] = []
         self._order: list[str] = []
-        self._allow_filtering = False
-        self._limit: int | None = 10000
         # Plain equality filters: their db names and values, so the SELECT
         # can skip those columns and the values be put back into each row.
         self._defer_fields: set[str] = set()
         self._deferred_values: dict[str, Any] = {}
         self._only_fields: list[str] = []
-        self._values_list = False
-        self._flat_values_list = False
-        self._result_cache: list[Any] | None = None
-        self._distinct_fields: list[str] | None = None
-        self._count: int | None = None
-        self._batch: BatchQuery | None = None
-        self._ttl: int | None = None
-        self._consistency: Any = None
-        self._timestamp: Any = None
-        self._if_not_exists = False
-        self._timeout: Any = _NOT_SET
-        self._if_exists = False
-        self._fetch_size: int | None = None
-        self._connection: str | None = None
 
     # ---- cloning -------------------------------------------------------
 
@@ -150,12 +163,23 @@ class AbstractQuerySet:
         deferred = self._deferred_values
         if not deferred:
             return constructor
+        if all(type(value) in IMMUTABLE for value in deferred.values()):
 
-        def construct(row: dict[str, Any]) -> Any:
+            def construct(row: dict[str, Any]) -> Any:
+                row.update(deferred)
+                return constructor(row)
+
+            return construct
+
+        def construct_owned(row: dict[str, Any]) -> Any:
+            # The caller still holds these values: snapshot them now, as cqlengine does.
             row.update(deferred)
-            return constructor(row)
+            result = constructor(row)
+            if "_explicit" in getattr(result, "__dict__", ()):
+                materialize(result)
+            return result
 
-        return construct
+        return construct_owned
 
     def _execute_query(self) -> None:
         """Run the SELECT once and keep every result."""
@@ -363,7 +387,19 @@ class AbstractQuerySet:
 
     def create(self, **kwargs: Any) -> Any:
         """Build and save an instance with this queryset's write options."""
-        return (self.model(**kwargs)
+        model = self.model
+        if plan_of(model).plain_options:  # what the calls below do, on a new instance
+            instance = model(**kwargs)
+            instance._batch = self._batch
+            instance._ttl = self._ttl
+            instance.__consistency__ = self._consistency
+            instance._if_not_exists = self._if_not_exists
+            instance._timestamp = self._timestamp
+            instance._if_exists = self._if_exists
+            if self._connection:
+                instance._connection = self._connection
+            return instance.save()
+        return (model(**kwargs)
                 .batch(self._batch)
                 .ttl(self._ttl)
                 .consistency(self._consistency)

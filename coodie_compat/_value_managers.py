@@ -9,6 +9,10 @@ which decide what ``save()`` and ``update()`` send.  The semantics follow
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import ipaddress
+import uuid
 from copy import copy, deepcopy
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +20,14 @@ if TYPE_CHECKING:
     from coodie_compat._column_base import Column
 
 __all__ = ["BaseValueManager", "CounterValueManager", "UDTValueManager"]
+
+#: Value types that cannot change in place: snapshots need no copy of them.  (The
+#: driver's ``util.Date``/``Time``/``Duration`` have writable attributes: not here.)
+IMMUTABLE: frozenset[type] = frozenset({
+    type(None), bool, int, float, str, bytes, decimal.Decimal, uuid.UUID, datetime.datetime,
+    datetime.date, datetime.time, datetime.timedelta, ipaddress.IPv4Address,
+    ipaddress.IPv6Address,
+})
 
 
 class BaseValueManager:
@@ -63,8 +75,9 @@ class BaseValueManager:
         return bool(self.value != self.previous_value)
 
     def reset_previous_value(self) -> None:
-        """Snapshot the current value as the persisted one."""
-        self.previous_value = deepcopy(self.value)
+        """Snapshot the current value as the persisted one (a deep copy of a mutable one)."""
+        value = self.value
+        self.previous_value = value if type(value) in IMMUTABLE else deepcopy(value)
 
     def getval(self) -> Any:
         """Return the current value."""

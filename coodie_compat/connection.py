@@ -8,7 +8,10 @@ goes through :func:`execute`, which query code must look up on this module
 at call time (``connection.execute(...)``) so tests can count round trips.
 
 Sessions are genuine driver sessions configured with ``dict_factory`` and a
-tuple encoder, as cqlengine configures them.
+tuple encoder, as cqlengine configures them.  Statement objects are sent
+prepared (:mod:`coodie_compat._prepared`).  Each connection with a session is
+also registered in ``coodie_core`` under the same name, compat's default as
+core's default (:mod:`coodie_compat._core_link`), for mixed use.
 
 ``DEFAULT_KEYSPACE`` lives in ``coodie_compat.models``, as in cqlengine:
 ``setup()`` and ``set_session()`` write ``models.DEFAULT_KEYSPACE`` and
@@ -29,6 +32,8 @@ from cassandra.cluster import _NOT_SET, Cluster, NoHostAvailable, UserTypeDoesNo
 from cassandra.query import SimpleStatement, dict_factory
 
 from coodie_compat import CQLEngineException
+from coodie_compat._core_link import share, unshare
+from coodie_compat._prepared import BatchRequest, Statements, batch_request, statement_request
 from coodie_compat.statements import BaseCQLStatement
 
 __all__ = [
@@ -128,6 +133,7 @@ class Connection:
     cluster_options: Any = None
     cluster: Any = None
     session: Any = None
+    _statements: Statements | None = None
 
     def __init__(self, name: Any, hosts: Any, consistency: Any = None,
                  lazy_connect: bool = False, retry_connect: bool = False,
@@ -172,6 +178,8 @@ class Connection:
         if _connections.get(DEFAULT_CONNECTION) is self:
             _sync_default_globals()
         self.setup_session()
+        if _connections.get(self.name) is self:  # a lazy connection connecting now
+            _share(self)
 
     def _make_cluster(self) -> Any:
         if "cloud" in self.cluster_options:
@@ -198,6 +206,13 @@ class Connection:
         encoder = self.session.encoder
         encoder.mapping[tuple] = encoder.cql_encode_tuple
         _register_known_types(self.session.cluster)
+
+    def statements(self) -> Statements:
+        """The prepared statements of the current session (a new cache for a new session)."""
+        statements = self._statements
+        if statements is None or statements.session is not self.session:
+            statements = self._statements = Statements(self.session)
+        return statements
 
     def handle_lazy_connect(self) -> None:
         """Connect now if the connection is still lazy (once, under a lock)."""
@@ -241,7 +256,14 @@ def register_connection(name: Any, hosts: Any = None, consistency: Any = None,
     _connections[name] = conn
     if default:
         set_default_connection(name)
+    else:
+        _share(conn)
     return conn
+
+
+def _share(conn: Connection) -> None:
+    """Make the connection's session available to coodie_core under its name (mixed use)."""
+    share(conn.name, conn.session, default=_connections.get(DEFAULT_CONNECTION) is conn)
 
 
 def unregister_connection(name: Any) -> None:
@@ -249,6 +271,7 @@ def unregister_connection(name: Any) -> None:
     if name not in _connections:
         return
     conn = _connections[name]
+    unshare(name, conn.session)
     if _connections.get(DEFAULT_CONNECTION) is conn:
         del _connections[DEFAULT_CONNECTION]
         _sync_default_globals()
@@ -265,6 +288,7 @@ def set_default_connection(name: Any) -> None:
     log.debug(f"Connection '{name}' has been set as default.")
     _connections[DEFAULT_CONNECTION] = _connections[name]
     _sync_default_globals()
+    _share(_connections[name])
 
 
 def get_connection(name: Any = None) -> Connection:
@@ -319,6 +343,7 @@ def set_session(s: Any) -> None:
     if conn.session.keyspace:
         _set_default_keyspace(conn.session.keyspace)
     conn.setup_session()
+    _share(conn)
     log.debug("cqlengine default connection initialized with %s", s)
 
 
@@ -339,11 +364,15 @@ def execute(query: Any, params: Any = None, consistency_level: Any = None,
             timeout: Any = NOT_SET, connection: Any = None) -> Any:
     """Run one statement on a connection's session and return the driver result.
 
-    A ``SimpleStatement`` is sent as is.  A cqlengine statement object
-    becomes a ``SimpleStatement`` of its CQL text (with its fetch size and
-    ``consistency_level``) and its context as parameters; a string becomes a
-    ``SimpleStatement``.  ``timeout`` is passed on as a keyword; ``NOT_SET``
-    means the session default and None no timeout.
+    A ``SimpleStatement`` is sent as is, and a string as a ``SimpleStatement``.
+    A cqlengine statement object is sent prepared (see
+    :mod:`coodie_compat._prepared`): a bound statement whose ``query_string``
+    is the cqlengine text, with the statement's fetch size and
+    ``consistency_level``; a batch becomes one driver batch of bound
+    statements.  What cannot be prepared goes as a ``SimpleStatement`` of the
+    cqlengine text with its context as parameters, as cqlengine sends
+    everything.  ``timeout`` is passed on as a keyword; ``NOT_SET`` means the
+    session default and None no timeout.
     """
     conn = get_connection(connection)
     if not conn.session:
@@ -351,9 +380,9 @@ def execute(query: Any, params: Any = None, consistency_level: Any = None,
     if isinstance(query, SimpleStatement):
         pass
     elif isinstance(query, BaseCQLStatement):
-        params = query.get_context()
-        query = SimpleStatement(str(query), consistency_level=consistency_level,
-                                fetch_size=query.fetch_size)
+        query, params = statement_request(conn, query, consistency_level)
+    elif isinstance(query, BatchRequest):
+        query, params = batch_request(conn, query, consistency_level)
     elif isinstance(query, str):
         query = SimpleStatement(query, consistency_level=consistency_level)
     if log.isEnabledFor(logging.DEBUG):

@@ -4,10 +4,10 @@ A model class declares ``Column`` attributes; :class:`ModelMetaClass` turns
 them into descriptors, works out the keys once (helpers in
 :mod:`coodie_compat._model_meta`) and hands the columns to the bridge, which
 stores the core's :class:`~coodie_core.meta.TableMeta` on the class as
-``_table_meta``.  Instances keep one value manager per column, which is what
-change tracking, null-means-delete and the INSERT-versus-UPDATE choice of
-:meth:`BaseModel.save` rest on.  Reads and writes go through the query
-layer (``__queryset__`` and ``__dmlquery__``), never from here.
+``_table_meta``.  Instances keep one value manager per column (built lazily,
+:mod:`coodie_compat._instance_state`): change tracking, null-means-delete and
+the INSERT-versus-UPDATE choice of :meth:`BaseModel.save` rest on them.
+Reads and writes go through ``__queryset__`` and ``__dmlquery__``.
 
 Models are plain classes, not Pydantic models: cqlengine column names such as
 ``validate``, ``copy`` or ``json`` must stay free for users.
@@ -15,7 +15,6 @@ Models are plain classes, not Pydantic models: cqlengine column names such as
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from collections import OrderedDict
@@ -27,6 +26,15 @@ from cassandra.metadata import protect_name
 
 from coodie_compat import CQLEngineException, ValidationError, _bridge, columns, connection, query
 from coodie_compat import _model_meta as meta
+from coodie_compat._instance_state import (
+    LazyValues,
+    ModelPlan,
+    construct_eagerly,
+    install_loader,
+    load_eagerly,
+    plan_of,
+    reset_loader,
+)
 from coodie_compat._model_descriptors import (
     ColumnDescriptor,
     ColumnQueryEvaluator,
@@ -46,6 +54,7 @@ from coodie_compat._model_meta import (
     PolymorphicModelException,
     UndefinedKeyspaceWarning,
 )
+from coodie_compat._model_meta import _clone_model_class as _clone_model_class
 from coodie_core import errors as core_errors
 
 if TYPE_CHECKING:
@@ -76,22 +85,6 @@ for _public in (
     ModelException, PolymorphicModelException, UndefinedKeyspaceWarning,
 ):
     _public.__module__ = __name__  # where cqlengine defines them (reprs, pickling)
-
-
-def _clone_model_class(model: Any, attrs: dict[str, Any]) -> Any:
-    """A subclass of ``model`` with ``attrs`` set, for ``using()`` and ``ContextQuery``.
-
-    The clone keeps the model's abstract flag, discriminator value, default TTL
-    and any table name the model has already worked out.
-    """
-    inherited = ("_table_name", "__abstract__", "__discriminator_value__")
-    attrs = {**{k: getattr(model, k, None) for k in inherited}, **attrs}
-    clone = type(model.__name__, (model,), attrs)
-    with contextlib.suppress(AttributeError):
-        clone.__abstract__ = model.__abstract__
-        clone.__discriminator_value__ = model.__discriminator_value__
-        clone.__default_ttl__ = model.__default_ttl__
-    return clone
 
 
 class BaseModel:
@@ -131,25 +124,21 @@ class BaseModel:
     _table_name: str | None = None  # cache of the name, filled on first use
     _connection: str | None = None
     _table_meta: TableMeta | None = None  # the core's metadata, set by the metaclass
+    _ttl: Any = None  # per-instance state from here: what a new instance starts with
+    _conditional: Any = None
+    _batch: Any = None
+    _timeout: Any = connection.NOT_SET
+    _is_persisted = False
+    _values = LazyValues()  # the value managers, built on first use
+    _compat_plan: ModelPlan | None = None  # see coodie_compat._instance_state
+    _qualified_name: tuple[Any, str, str, str] | None = None  # column_family_name's last
 
     def __init__(self, **values: Any) -> None:
-        self._ttl: Any = None
-        self._timestamp = None
-        self._conditional: Any = None
-        self._batch: Any = None
-        self._timeout: Any = connection.NOT_SET
-        self._is_persisted = False
-        self._connection = None
-        self._values: dict[str, Any] = {}
-        containers = self._container_columns
-        for name, column in self._columns.items():
-            explicit = name in values
-            value = values[name] if explicit else column.get_default()
-            if value is not None or name in containers:
-                value = column.to_python(value)
-            manager = column.value_manager(self, column, value)
-            manager.explicit = explicit
-            self._values[name] = manager
+        plan = plan_of(type(self))
+        if plan.lazy:
+            plan.construct(self, values)
+        else:
+            construct_eagerly(self, values)
 
     def __repr__(self) -> str:
         shown = (k for k in self._defined_columns if k != self._discriminator_column_name)
@@ -183,15 +172,10 @@ class BaseModel:
     @classmethod
     def _construct_instance(cls, values: dict[str, Any]) -> Any:
         """Build a persisted instance from a row dict (db names); resolves subclasses."""
-        db_map = cls._db_map
-        if db_map:
-            values = {db_map.get(k, k): v for k, v in values.items()}
-        klass = cls
-        if cls._is_polymorphic:
-            klass, values = meta.polymorphic_class_for(cls, values)
-        instance = klass(**values)
-        instance._set_persisted(force=True)
-        return instance
+        hydrate = install_loader(cls, BaseModel.__dict__["_construct_instance"])
+        if hydrate is not None:
+            return hydrate(values)
+        return load_eagerly(cls, values)
 
     def _set_persisted(self, force: bool = False) -> None:
         for manager in self._values.values():
@@ -235,16 +219,21 @@ class BaseModel:
     @classmethod
     def column_family_name(cls, include_keyspace: bool = True) -> str:
         """The CQL table name, quoted as needed, prefixed with the keyspace by default."""
-        table = protect_name(cls._raw_column_family_name())
+        raw = cls._table_name or cls._raw_column_family_name()
         if not include_keyspace:
-            return table  # type: ignore[no-any-return]
+            return protect_name(raw)  # type: ignore[no-any-return]
         keyspace = cls._get_keyspace()
+        cached = cls._qualified_name
+        if cached is not None and cached[0] is cls and cached[1] == keyspace and cached[2] == raw:
+            return cached[3]
         if not keyspace:
             raise CQLEngineException(
                 "Model keyspace is not set and no default is available. Set model keyspace or "
                 "setup connection before attempting to generate a query."
             )
-        return f"{protect_name(keyspace)}.{table}"
+        name = f"{protect_name(keyspace)}.{protect_name(raw)}"
+        cls._qualified_name = (cls, keyspace, raw, name)  # one entry, checked above
+        return name
 
     @classmethod
     def _raw_column_family_name(cls) -> str:
@@ -258,14 +247,15 @@ class BaseModel:
 
     def validate(self) -> None:
         """Clean and validate every value, re-applying defaults to implicit Nones."""
-        for name, col in self._columns.items():
-            value = getattr(self, name)
-            if value is None and not self._values[name].explicit and col.has_default:
+        for manager in self._values.values():
+            col = manager.column
+            value = manager.getval()
+            if value is None and not manager.explicit and col.has_default:
                 value = col.get_default()
-            self._set_column_value(name, col.validate(value))
+            manager.value = col.validate(value)
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._columns
+        return iter(self._columns)
 
     def __getitem__(self, key: str) -> Any:
         if not isinstance(key, str):
@@ -290,7 +280,7 @@ class BaseModel:
 
     def keys(self) -> list[str]:
         """The column names, in model order."""
-        return list(self)
+        return list(self._columns)
 
     def values(self) -> list[Any]:
         """The column values, in model order."""
@@ -430,6 +420,7 @@ class ModelMetaClass(type):
         klass = super().__new__(mcs, name, bases, attrs)
         klass._table_meta = None if klass.__abstract__ else _bridge.table_meta(klass)
         meta.register_udts(klass)
+        reset_loader(klass, BaseModel.__dict__["_construct_instance"])
         return klass
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -104,8 +104,12 @@ class BaseCQLStatement(UnicodeMixin):
     """Base of all statements: table, WHERE clauses, conditionals and numbering.
 
     ``context_counter`` is the next free placeholder number.  ``repr()`` (and
-    ``str()``) of a statement is its CQL text.
+    ``str()``) of a statement is its CQL text.  ``routing`` (not in cqlengine)
+    is set by the query layer: it gives the statement a routing key when it is
+    sent as text.
     """
+
+    routing: Callable[[Any, Any, Any], None] | None = None
 
     def __init__(self, table: str, timestamp: Timestamp | None = None,
                  where: Iterable[WhereClause] | None = None, fetch_size: int | None = None,

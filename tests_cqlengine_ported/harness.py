@@ -307,6 +307,10 @@ def setup_connection(keyspace_name: str | None) -> None:
     connection.setup(list(ENDPOINT.hosts), keyspace_name, consistency=ConsistencyLevel.ONE,
                      port=ENDPOINT.port, protocol_version=PROTOCOL_VERSION,
                      allow_beta_protocol_version=ALLOW_BETA_PROTOCOL)
+    # Server-side write timestamps: the suite mixes plain writes and LWT on the
+    # same rows within a millisecond; a client timestamp can then run ahead of
+    # the Paxos ballot (millisecond-based) and shadow the conditional write.
+    connection.get_session().use_client_timestamp = False
 
 
 def is_prepend_reversed() -> bool:

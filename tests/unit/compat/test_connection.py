@@ -18,11 +18,17 @@ from cassandra.query import SimpleStatement, dict_factory, tuple_factory
 from coodie_compat import CQLEngineException, columns, connection, models
 from coodie_compat.operators import EqualsOperator
 from coodie_compat.statements import SelectStatement
+from coodie_core import execution
+from coodie_core.errors import ConnectionNotFound
 
 
 @pytest.fixture(autouse=True)
 def empty_registry() -> Iterator[None]:
-    """Each test starts with no connection, no known UDT and no default keyspace."""
+    """Each test starts with no connection, no known UDT and no default keyspace.
+
+    Compat shares its connections with coodie_core's registry: that is restored too.
+    """
+    saved_core = (dict(execution._connections), list(execution._default))
     saved = dict(connection._connections)
     saved_udts = dict(connection.udt_by_keyspace)
     saved_keyspace = models.DEFAULT_KEYSPACE
@@ -37,6 +43,9 @@ def empty_registry() -> Iterator[None]:
     connection.udt_by_keyspace.update(saved_udts)
     connection._sync_default_globals()
     models.DEFAULT_KEYSPACE = saved_keyspace
+    execution._connections.clear()
+    execution._connections.update(saved_core[0])
+    execution._default[:] = saved_core[1]
 
 
 def fake_session(mode: Any = _ConfigMode.LEGACY, keyspace: str | None = None,
@@ -319,3 +328,52 @@ def test_never_imports_cassandra_cqlengine() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+# ---- the registry shared with coodie_core (mixed use) --------------------------
+
+
+def test_set_session_shares_the_session_with_core() -> None:
+    session = fake_session(keyspace="ks1")
+    connection.set_session(session)
+    shared = execution.get_connection("default")
+    assert shared.session is session and shared.keyspace == "ks1"
+    assert execution.get_connection() is shared
+    connection.unregister_connection("default")
+    with pytest.raises(ConnectionNotFound):
+        execution.get_connection("default")
+
+
+def test_named_connections_are_shared_and_the_default_follows(cluster_class: mock.Mock) -> None:
+    models.DEFAULT_KEYSPACE = "ks2"
+    connection.register_connection("one", hosts=["h"])
+    connection.register_connection("two", session=fake_session())
+    assert execution.get_connection("two").session is connection.get_session("two")
+    assert execution.get_connection("one").keyspace == "ks2"
+    connection.set_default_connection("two")
+    assert execution.get_connection().session is connection.get_session("two")
+
+
+def test_lazy_connections_are_shared_when_they_connect(cluster_class: mock.Mock) -> None:
+    connection.register_connection("lazy", hosts=["h"], lazy_connect=True)
+    with pytest.raises(ConnectionNotFound):
+        execution.get_connection("lazy")
+    session = connection.get_session("lazy")
+    assert execution.get_connection("lazy").session is session
+
+
+def test_a_core_entry_core_repointed_is_left_alone() -> None:
+    connection.register_connection("mine", session=fake_session())
+    other = fake_session()
+    execution.register_connection("mine", other)
+    connection.unregister_connection("mine")
+    assert execution.get_connection("mine").session is other
+
+
+def test_only_names_core_can_take_are_shared() -> None:
+    connection.register_connection(7, session=fake_session())
+    with pytest.raises(ConnectionNotFound):
+        execution.get_connection(7)  # type: ignore[arg-type]
+    models.DEFAULT_KEYSPACE = "not a keyspace!"
+    connection.register_connection("odd", session=fake_session())
+    assert execution.get_connection("odd").keyspace is None

@@ -19,6 +19,7 @@ from cassandra.query import BatchType as DriverBatchType
 from cassandra.query import SimpleStatement
 
 from coodie_compat import CQLEngineException, ValidationError, columns, connection, models
+from coodie_compat._prepared import BatchRequest
 from coodie_compat.functions import Token
 from coodie_compat.named import NamedColumn, NamedKeyspace, NamedTable
 from coodie_compat.query import (
@@ -36,6 +37,7 @@ from coodie_compat.query import (
     ResultObject,
     check_applied,
 )
+from coodie_compat.statements import BaseCQLStatement
 from coodie_core import errors as core_errors
 from coodie_core.errors import InvalidIdentifier
 
@@ -94,8 +96,19 @@ class Sent:
     routing_key: Any
 
 
+class _FakeConnection:
+    """What a statement's router reads from a connection: the cluster's protocol."""
+
+    class cluster:
+        protocol_version = 4
+
+
 class Recorder:
-    """Stands in for ``connection.execute``; answers with queued results."""
+    """Stands in for ``connection.execute``; answers with queued results.
+
+    It records what would be sent as text (the form every statement also has):
+    a statement object's CQL, context and routing key, a batch's text batch.
+    """
 
     def __init__(self) -> None:
         self.sent: list[Sent] = []
@@ -103,7 +116,16 @@ class Recorder:
 
     def __call__(self, query: Any, params: Any = None, consistency_level: Any = None,
                  timeout: Any = _NOT_SET, connection: Any = None) -> FakeResult:
-        statement = query if isinstance(query, SimpleStatement) else None
+        if isinstance(query, BaseCQLStatement):
+            statement = SimpleStatement(str(query), consistency_level=consistency_level)
+            params = query.get_context()
+            if query.routing is not None:
+                query.routing(query, statement, _FakeConnection())
+        elif isinstance(query, BatchRequest):
+            text, params = query.text_and_params()
+            statement = SimpleStatement(text, consistency_level=consistency_level)
+        else:
+            statement = query if isinstance(query, SimpleStatement) else None
         self.sent.append(Sent(
             statement.query_string if statement else query, dict(params or {}),
             statement.consistency_level if statement else consistency_level,
