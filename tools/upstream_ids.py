@@ -77,10 +77,10 @@ except ModuleNotFoundError:  # run as a script: python tools/parity.py
         Unresolved,
         class_attributes,
     )
-    from upstream_resolve import (  # type: ignore[no-redef,import-not-found]
+    from upstream_resolve import (  # type: ignore[no-redef]
         DirSource as DirSource,
     )
-    from upstream_resolve import (  # type: ignore[no-redef,import-not-found]
+    from upstream_resolve import (  # type: ignore[no-redef]
         UnsupportedConstruct as UnsupportedConstruct,
     )
 
