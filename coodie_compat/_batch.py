@@ -22,6 +22,7 @@ from cassandra.query import BatchType as DriverBatchType
 
 from coodie_compat import CQLEngineException
 from coodie_compat import connection as conn
+from coodie_compat._input_errors import shown
 from coodie_compat._prepared import BatchRequest
 from coodie_compat._query_base import check_applied
 from coodie_compat.statements import BaseCQLStatement
@@ -74,7 +75,8 @@ class BatchQuery:
                  consistency: Any = None, execute_on_exception: bool = False,
                  timeout: Any = _NOT_SET, connection: str | None = None) -> None:
         if timestamp is not None and not isinstance(timestamp, (datetime, timedelta)):
-            raise CQLEngineException("timestamp object must be an instance of datetime")
+            raise CQLEngineException("BatchQuery timestamp object must be an instance of "
+                                     f"datetime, got {shown(timestamp)}")
         self.queries: list[BaseCQLStatement] = []
         self.batch_type = batch_type
         self.timestamp: Any = timestamp

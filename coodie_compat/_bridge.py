@@ -8,7 +8,9 @@ cqlengine resolves a model's keyspace and connection when it is used
 (``_get_keyspace()`` reads ``models.DEFAULT_KEYSPACE`` at call time, and
 ``ContextQuery`` retargets clones after they are built), so the metadata
 carries neither: callers ask the model.  Table options (``__options__``) are
-carried as declared; cqlengine checks them only when a table is synced.
+carried as declared; the metaclass has already checked them
+(``_model_meta.check_declared_names``), where cqlengine checks them only when
+a table is synced.
 """
 
 from __future__ import annotations

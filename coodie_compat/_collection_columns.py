@@ -15,6 +15,7 @@ from cassandra.cqltypes import _cqltypes
 
 from coodie_compat import ValidationError
 from coodie_compat._column_base import Column
+from coodie_compat._input_errors import ValidationTypeError
 
 __all__ = ["BaseCollectionColumn", "BaseContainerColumn", "List", "Map", "Set", "Tuple"]
 
@@ -22,7 +23,7 @@ __all__ = ["BaseCollectionColumn", "BaseContainerColumn", "List", "Map", "Set", 
 MAX_COLLECTION_ELEMENTS = 65535
 
 
-class _TupleLengthError(ValidationError, TypeError):
+class _TupleLengthError(ValidationTypeError):
     """A tuple value has more elements than its column declares.
 
     cqlengine means to raise ``ValidationError`` here but, through a bug in

@@ -15,8 +15,9 @@ from typing import Any
 
 from cassandra.cluster import _NOT_SET
 
-from coodie_compat import CQLEngineException, columns
+from coodie_compat import CQLEngineException, ValidationError, columns
 from coodie_compat._batch import BatchQuery
+from coodie_compat._input_errors import qualify
 from coodie_compat._query_base import check_applied, execute_statement, fresh
 from coodie_compat.operators import EqualsOperator
 from coodie_compat.statements import (
@@ -32,6 +33,17 @@ __all__ = ["DMLQuery"]
 _NO_INSTANCE = "DML Query instance attribute is None"
 _COUNTER_SAVE = ("'create' and 'save' actions on Counters are deprecated. It will be disallowed "
                  "in 4.0. Use the 'update' mechanism instead.")
+
+
+def _refuse_null_map_value(model: Any, column: Any, value: dict[Any, Any]) -> None:
+    """A map written whole (an INSERT) may not hold None: the server refuses it.
+
+    (An UPDATE writes a map key by key, where None deletes the key.)
+    """
+    error = ValidationError(f"{column.column_name} None is not allowed as a map value in an "
+                            "INSERT; set the key to None with update() to delete it")
+    qualify(error, model.__name__, column.column_name, value)
+    raise error
 
 
 def _null_clustering_key(instance: Any) -> bool:
@@ -195,6 +207,8 @@ class DMLQuery:
             value = manager.getval()
             if col._val_is_null(value):
                 continue
+            if type(value) is dict and None in value.values():
+                _refuse_null_map_value(self.model, col, value)
             if col.has_default and not manager.changed:
                 # Mark defaults explicit so the post-save snapshot records them.
                 manager.explicit = True

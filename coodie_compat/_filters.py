@@ -9,13 +9,27 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from coodie_compat import CQLEngineException, columns
+from coodie_compat._input_errors import (
+    check_partition_key,
+    owner_name,
+    plain_key,
+    qualify,
+    shown,
+)
 from coodie_compat._query_base import QueryException
 from coodie_compat.functions import BaseQueryFunction, Token
-from coodie_compat.operators import BaseWhereOperator, ContainsOperator, InOperator
+from coodie_compat.operators import (
+    BaseWhereOperator,
+    ContainsOperator,
+    EqualsOperator,
+    InOperator,
+    QueryOperatorException,
+)
 from coodie_compat.statements import ConditionalClause, WhereClause
 
 __all__ = [
     "Restriction",
+    "UnknownOperator",
     "check_conditional",
     "conditional_clause",
     "parse_filter_arg",
@@ -25,6 +39,14 @@ __all__ = [
 
 _TOKEN = "pk__token"
 _COLLECTIONS = (columns.List, columns.Set, columns.Map)
+
+
+class UnknownOperator(QueryOperatorException, QueryException):
+    """A filter suffix that names no operator (``id__regex=...``).
+
+    cqlengine raises ``QueryOperatorException``, which is not a
+    ``CQLEngineException``; this error is both.
+    """
 
 
 class Restriction(NamedTuple):
@@ -49,17 +71,21 @@ def parse_filter_arg(arg: str) -> tuple[str, str | None]:
     return parts[0], parts[1]
 
 
-def reject_none(kwargs: dict[str, Any], what: str) -> None:
-    """Refuse None values, which CQL cannot compare with."""
+def reject_none(kwargs: dict[str, Any], what: str, model: Any = None) -> None:
+    """Refuse None values, which CQL cannot compare with; the error names the model."""
     if any(value is None for value in kwargs.values()):
-        raise CQLEngineException(f"None values on {what} are not allowed")
+        names = ", ".join(k for k, v in kwargs.items() if v is None)
+        where = f"{owner_name(model)}.{names}: " if model is not None else ""
+        raise CQLEngineException(f"{where}None values on {what} are not allowed")
 
 
 def _column(model: Any, name: str) -> Any:
     try:
         return model._get_column(name)
     except KeyError:
-        raise QueryException(f"Can't resolve column name: '{name}'") from None
+        raise QueryException(
+            f"{owner_name(model)}: Can't resolve column name: '{name}'"
+        ) from None
 
 
 def _token_column(model: Any, name: str, token: Token) -> Any:
@@ -78,13 +104,16 @@ def _token_column(model: Any, name: str, token: Token) -> Any:
 
 
 def _operator(op: str | None) -> BaseWhereOperator:
-    return BaseWhereOperator.get_operator(op or "EQ")()
+    try:
+        return BaseWhereOperator.get_operator(op or "EQ")()
+    except QueryOperatorException as exc:
+        raise UnknownOperator(*exc.args) from None
 
 
 def _bound_value(column: Any, operator: BaseWhereOperator, value: Any) -> Any:
     if isinstance(operator, InOperator):
         if not isinstance(value, (list, tuple)):
-            raise QueryException("IN queries must use a list/tuple value")
+            raise QueryException(f"IN queries must use a list/tuple value, got {shown(value)}")
         return [column.to_database(item) for item in value]
     if isinstance(value, BaseQueryFunction):
         return value
@@ -101,8 +130,14 @@ def restriction(model: Any, arg: str, value: Any) -> Restriction:
         clause = WhereClause(column.db_field_name, _operator(op), value, quote_field=False)
         return Restriction(clause, None, value)
     column = _column(model, name)
-    operator = _operator(op)
-    bound = _bound_value(column, operator, value)
+    try:
+        operator = _operator(op)
+        bound = _bound_value(column, operator, value)
+        if getattr(column, "partition_key", False) and len(model._partition_keys) == 1:
+            _check_key_values(model, column, operator, bound)
+    except CQLEngineException as exc:
+        qualify(exc, owner_name(model), name, value)
+        raise
     # Only a plain ``name=value`` is deferred: its value is known without a read.
     plain_equality = op is None and not isinstance(value, BaseQueryFunction)
     deferred = column.db_field_name if plain_equality else None
@@ -115,8 +150,22 @@ def conditional_clause(model: Any, arg: str, value: Any) -> WhereClause:
         raise QueryException("Token() values are not valid in conditionals")
     name, op = parse_filter_arg(arg)
     column = _column(model, name)
-    bound = value if isinstance(value, BaseQueryFunction) else column.to_database(value)
-    return WhereClause(column.db_field_name, _operator(op), bound)
+    try:
+        bound = value if isinstance(value, BaseQueryFunction) else column.to_database(value)
+        return WhereClause(column.db_field_name, _operator(op), bound)
+    except CQLEngineException as exc:
+        qualify(exc, owner_name(model), name, value)
+        raise
+
+
+def _check_key_values(model: Any, column: Any, operator: BaseWhereOperator, bound: Any) -> None:
+    """Refuse an empty or oversized value for a model's single partition-key column."""
+    if type(operator) is InOperator:
+        for item in bound:
+            if not plain_key(item):
+                check_partition_key(owner_name(model), ((column, item),))
+    elif type(operator) is EqualsOperator and not plain_key(bound):
+        check_partition_key(owner_name(model), ((column, bound),))
 
 
 def check_conditional(clause: Any) -> ConditionalClause:

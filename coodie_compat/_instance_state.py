@@ -39,8 +39,9 @@ from typing import Any
 
 from cassandra import util
 
-from coodie_compat import columns
+from coodie_compat import CQLEngineException, ValidationError, columns
 from coodie_compat._column_base import Column
+from coodie_compat._input_errors import NO_VALUE, qualify, shown
 from coodie_compat._model_meta import polymorphic_class_for
 from coodie_compat._value_managers import (
     IMMUTABLE,
@@ -51,7 +52,7 @@ from coodie_compat._value_managers import (
 
 __all__ = [
     "IMMUTABLE", "LazyValues", "ModelPlan", "construct_eagerly", "install_loader",
-    "load_eagerly", "materialize", "plan_of", "reset_loader",
+    "load_eagerly", "materialize", "plan_of", "refuse_unknown", "reset_loader",
 ]
 
 _MISSING: Any = object()
@@ -125,6 +126,8 @@ class ModelPlan:
         self.owner = model
         self.lazy = _can_be_lazy(model)
         cols = model._columns
+        #: The column names, which are the constructor's only keywords.
+        self.names = frozenset(cols)
         self.entries = tuple(
             (name, col.db_field_name, _kept_types(col), _converter(col),
              type(col).to_python is columns.DateTime.to_python)
@@ -137,14 +140,25 @@ class ModelPlan:
         self.plain_options = self.lazy and _plain_options(model)
 
     def construct(self, instance: Any, values: dict[str, Any]) -> None:
-        """Fill a new lazy instance from the constructor's keywords (owned by it)."""
+        """Fill a new lazy instance from the constructor's keywords (owned by it).
+
+        An unknown keyword or a value its column cannot convert raises a
+        ``ValidationError`` naming the model and the column.
+        """
+        if not self.names.issuperset(values):
+            refuse_unknown(self.owner, values)
         state = instance.__dict__
         truncate = columns.DateTime.truncate_microseconds
-        for name, _key, kept, convert, is_datetime in self.entries:
-            value = values.get(name, _MISSING)
-            if type(value) not in kept or (is_datetime and truncate):
-                value = convert(value)
-            state[name] = value
+        name = ""
+        try:
+            for name, _key, kept, convert, is_datetime in self.entries:
+                value = values.get(name, _MISSING)
+                if type(value) not in kept or (is_datetime and truncate):
+                    value = convert(value)
+                state[name] = value
+        except CQLEngineException as exc:
+            qualify(exc, self.owner.__name__, name, values.get(name, NO_VALUE))
+            raise
         state["_explicit"] = values
 
 
@@ -281,19 +295,38 @@ def materialize(instance: Any) -> dict[str, Any]:
     return managers
 
 
+def refuse_unknown(model: Any, values: dict[str, Any]) -> None:
+    """Raise the ``ValidationError`` for constructor keywords that name no column."""
+    unknown = sorted(set(values) - set(model._columns))
+    if unknown:
+        listed = ", ".join(f"{name}={shown(values[name])}" for name in unknown)
+        raise ValidationError(f"{model.__name__}: no column named {listed}")
+
+
 def construct_eagerly(instance: Any, values: dict[str, Any]) -> None:
-    """cqlengine's constructor: one value manager per column, built now."""
+    """cqlengine's constructor: one value manager per column, built now.
+
+    Unlike cqlengine, an unknown keyword is refused (see :func:`refuse_unknown`).
+    """
+    model = type(instance)
+    if not values.keys() <= model._columns.keys():
+        refuse_unknown(model, values)
     managers: dict[str, Any] = {}
     instance._values = managers
     containers = instance._container_columns
-    for name, column in instance._columns.items():
-        explicit = name in values
-        value = values[name] if explicit else column.get_default()
-        if value is not None or name in containers:
-            value = column.to_python(value)
-        manager = column.value_manager(instance, column, value)
-        manager.explicit = explicit
-        managers[name] = manager
+    name = ""
+    try:
+        for name, column in instance._columns.items():
+            explicit = name in values
+            value = values[name] if explicit else column.get_default()
+            if value is not None or name in containers:
+                value = column.to_python(value)
+            manager = column.value_manager(instance, column, value)
+            manager.explicit = explicit
+            managers[name] = manager
+    except CQLEngineException as exc:
+        qualify(exc, model.__name__, name, values.get(name, NO_VALUE))
+        raise
 
 
 def load_eagerly(model: Any, values: dict[str, Any]) -> Any:
@@ -304,6 +337,9 @@ def load_eagerly(model: Any, values: dict[str, Any]) -> Any:
     klass = model
     if model._is_polymorphic:
         klass, values = polymorphic_class_for(model, values)
+    elif not values.keys() <= model._columns.keys():
+        # A row may hold columns the model does not declare: they are not its values.
+        values = {k: v for k, v in values.items() if k in model._columns}
     instance = klass(**values)
     instance._set_persisted(force=True)
     return instance

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from coodie_compat import CQLEngineException, query
+from coodie_compat._input_errors import check_timestamp, check_ttl
 from coodie_compat._instance_state import IMMUTABLE, materialize
 
 __all__ = [
@@ -94,20 +95,23 @@ class ConditionalDescriptor(_CallHint):
 
 
 class TTLDescriptor(_CallHint):
-    """``ttl(seconds)``: a queryset with a TTL, or the TTL of an instance's writes."""
+    """``ttl(seconds)``: a queryset with a TTL, or the TTL of an instance's writes.
+
+    The TTL is checked at the call (None or an int from 0 to 630720000).
+    """
 
     def __get__(self, instance: Any, model: Any) -> Callable[[Any], Any]:
         if instance is not None:
 
             def set_instance_ttl(ttl: Any) -> Any:
-                instance._ttl = ttl
+                instance._ttl = check_ttl(model.__name__, ttl)
                 return instance
 
             return set_instance_ttl
         queryset = model.__queryset__(model)
 
         def set_queryset_ttl(ttl: Any) -> Any:
-            queryset._ttl = ttl
+            queryset._ttl = check_ttl(model.__name__, ttl)
             return queryset
 
         return set_queryset_ttl
@@ -120,7 +124,7 @@ class TimestampDescriptor(_CallHint):
         if instance is not None:
 
             def set_instance_timestamp(timestamp: Any) -> Any:
-                instance._timestamp = timestamp
+                instance._timestamp = check_timestamp(model.__name__, timestamp)
                 return instance
 
             return set_instance_timestamp

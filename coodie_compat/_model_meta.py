@@ -19,14 +19,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from coodie_compat import CQLEngineException, columns
+from coodie_compat._input_errors import FIXED_KEY_SIZES
+from coodie_core.errors import InvalidIdentifier, InvalidTableOption
+from coodie_core.identifiers import validate_name
+from coodie_core.table_options import check_table_options
 
 __all__ = [
+    "InvalidTableName",
+    "InvalidTableOptions",
     "ModelDefinitionException",
     "ModelException",
     "ModelLayout",
     "PolymorphicModelException",
     "UndefinedKeyspaceWarning",
     "build_layout",
+    "check_declared_names",
     "class_defaults",
     "derived_name",
     "discover_submodels",
@@ -56,6 +63,49 @@ class PolymorphicModelException(ModelException):
 
 class UndefinedKeyspaceWarning(Warning):
     """Kept for cqlengine compatibility; never emitted."""
+
+
+class InvalidTableName(ModelDefinitionException, InvalidIdentifier):
+    """A ``__table_name__`` CQL cannot accept, refused when the class is created.
+
+    Both the facade's ``ModelDefinitionException`` and the core's
+    ``InvalidIdentifier`` (a ``ValueError``).
+    """
+
+
+class InvalidTableOptions(ModelDefinitionException, InvalidTableOption):
+    """An ``__options__`` entry the server would refuse, refused when the class is created.
+
+    Both the facade's ``ModelDefinitionException`` and the core's
+    ``InvalidTableOption`` (with its ``owner``, ``option``, ``value`` and ``reason``).
+    """
+
+
+def check_declared_names(class_name: str, attrs: Mapping[str, Any]) -> None:
+    """Refuse, at class creation, a ``__table_name__`` the class body sets that CQL cannot
+    accept (letters, digits and underscores, at most 48 characters), and table options
+    (``__options__``) the server would refuse.
+
+    cqlengine quotes the name and sends the options as given, and the server
+    refuses them only when ``sync_table`` runs.
+    """
+    explicit = attrs.get("__table_name__")
+    if explicit:
+        try:
+            validate_name(explicit, "table")
+        except InvalidIdentifier as exc:
+            raise InvalidTableName(f"{class_name}: invalid __table_name__: {exc}") from None
+    options = attrs.get("__options__")
+    if options is None:
+        return
+    if not isinstance(options, Mapping):
+        raise ModelDefinitionException(
+            f"{class_name}: __options__ must be a dict of table options, got {options!r}"
+        )
+    try:
+        check_table_options(class_name, options)
+    except InvalidTableOption as exc:
+        raise InvalidTableOptions(exc.owner, exc.option, exc.value, exc.reason) from None
 
 
 def _clone_model_class(model: Any, attrs: dict[str, Any]) -> Any:
@@ -162,6 +212,7 @@ class ModelLayout:
             _partition_key_index=self.partition_key_index,
             _key_serializer=self.key_serializer,
             _has_counter=self.has_counter,
+            _sized_partition_keys=_sized_keys(self.partition_keys),
             _container_columns=frozenset(
                 n for n, c in self.columns.items() if isinstance(c, columns.BaseContainerColumn)
             ),
@@ -188,6 +239,15 @@ class ModelLayout:
                 instance._values[n].setval(v)
 
         return property(get_pk, set_pk, doc="The partition key values, as a tuple.")
+
+
+def _sized_keys(partition: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The partition key's ``(name, column)`` pairs when its serialized size can vary
+    (a text or blob component...), else ``()``: a key of fixed-size types is never
+    empty nor too long, so saves skip the size check."""
+    if all(col.db_type in FIXED_KEY_SIZES for col in partition.values()):
+        return ()
+    return tuple(partition.items())
 
 
 class _KeySerializer:

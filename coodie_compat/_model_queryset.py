@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from coodie_compat import ValidationError, columns
+from coodie_compat import CQLEngineException, ValidationError, columns
+from coodie_compat._input_errors import check_timestamp, check_ttl, qualify
 from coodie_compat._query_base import (
     IfExistsWithCounterColumn,
     IfNotExistsWithCounterColumn,
@@ -79,9 +80,17 @@ class ModelQuerySet(AbstractQuerySet):
         if self._allow_filtering or token:
             return
         if not any(c.primary_key or c.has_index for c in equal):
-            raise QueryException(_NO_EQUALITY)
+            raise QueryException(f"{self._restricted()}: {_NO_EQUALITY}")
         if not any(c.has_index for c in equal) and not any(c.partition_key for c in equal):
-            raise QueryException(_NO_PARTITION_KEY)
+            raise QueryException(f"{self._restricted()}: {_NO_PARTITION_KEY}")
+
+    def _restricted(self) -> str:
+        """``Model.col1, col2``: the model and the columns of the WHERE clauses."""
+        names = []
+        for clause in self._where:
+            column = self.model._get_column_by_db_name(clause.field)
+            names.append(column.column_name if column is not None else clause.field)
+        return f"{self.model.__name__}.{', '.join(dict.fromkeys(names))}"
 
     def _select_fields(self) -> list[str]:
         """Every column but the deferred ones, narrowed to ``only()`` fields."""
@@ -113,15 +122,16 @@ class ModelQuerySet(AbstractQuerySet):
     def _get_ordering_condition(self, colname: str) -> tuple[str, str]:
         name, order_type = super()._get_ordering_condition(colname)
         column = self.model._columns.get(name)
+        where = f"{self.model.__name__}.{name}"
         if column is None:
-            raise QueryException(f"Can't resolve the column name: '{name}'")
+            raise QueryException(f"{where}: Can't resolve the column name: '{name}'")
         if not column.primary_key:
             raise QueryException(
-                f"Can't order on '{name}', can only order on (clustered) primary keys")
+                f"{where}: Can't order on '{name}', can only order on (clustered) primary keys")
         first_key = next(c for c in self.model._columns.values() if c.primary_key)
         if column is first_key:
-            raise QueryException("Can't order by the first primary key (partition key), "
-                                 "clustering (secondary) keys only")
+            raise QueryException(f"{where}: Can't order by the first primary key (partition "
+                                 "key), clustering (secondary) keys only")
         return column.db_field_name, order_type
 
     def values_list(self: M, *fields: str, **kwargs: Any) -> M:
@@ -140,12 +150,12 @@ class ModelQuerySet(AbstractQuerySet):
     # ---- write options ---------------------------------------------------
 
     def ttl(self: M, ttl: int | None) -> M:
-        """Write with ``USING TTL ttl`` (seconds)."""
-        return self._with(_ttl=ttl)
+        """Write with ``USING TTL ttl`` (seconds, 0 to 630720000; None: no TTL)."""
+        return self._with(_ttl=check_ttl(self.model.__name__, ttl))
 
     def timestamp(self: M, timestamp: Any) -> M:
         """Write with ``USING TIMESTAMP`` (a datetime, a timedelta from now, or µs)."""
-        return self._with(_timestamp=timestamp)
+        return self._with(_timestamp=check_timestamp(self.model.__name__, timestamp))
 
     def if_not_exists(self: M) -> M:
         """Insert only if the row does not exist (``LWTException`` otherwise)."""
@@ -201,11 +211,17 @@ class ModelQuerySet(AbstractQuerySet):
         for arg, value in values.items():
             name, op = self._parse_filter_arg(arg)
             column = self._update_column(name)
-            value = self._update_value(column, name, op, value)
+            given = value
+            try:
+                value = self._update_value(column, name, op, value)
+                if value is not None:
+                    statement.add_update(column, value, operation=op)
+            except CQLEngineException as exc:
+                qualify(exc, self.model.__name__, name, given)
+                raise
             if value is None:
                 nulled.append(name)
                 continue
-            statement.add_update(column, value, operation=op)
             updated.add(column.db_field_name)
         if statement.assignments:
             self._execute(statement)

@@ -23,11 +23,16 @@ functions return None and the caller sends the text as a ``SimpleStatement``,
 exactly as cqlengine does (so errors come from the same place too).  Batches
 with a batch-level ``USING TIMESTAMP`` also go as text: a driver batch of
 prepared statements has no timestamp of its own.
+
+Every request built here is marked ``is_idempotent`` from the statement object
+(:func:`is_idempotent`): reads and plain writes are; counter updates, list
+appends and prepends, and conditional (LWT) statements are not, nor is a batch
+holding any of them. The driver's retry policy reads the flag (see
+:mod:`coodie_core.retry`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -39,8 +44,12 @@ from cassandra.query import BatchStatement, BoundStatement, PreparedStatement, S
 from cassandra.query import BatchType as DriverBatchType
 
 from coodie_compat import CQLEngineException
-from coodie_compat._clauses import ValueQuoter
+from coodie_compat._clauses import CounterUpdateClause, ValueQuoter
+from coodie_compat._collection_clauses import ListUpdateClause
 from coodie_compat._literals import Fixes, fixes_for
+from coodie_compat.statements import InsertStatement, SelectStatement
+from coodie_core import statements as core_statements
+from coodie_core.driver import accumulating_columns
 from coodie_core.execution import PreparedCache
 
 __all__ = [
@@ -50,6 +59,7 @@ __all__ = [
     "Plan",
     "Statements",
     "batch_request",
+    "is_idempotent",
     "plan_for",
     "statement_request",
 ]
@@ -57,8 +67,11 @@ __all__ = [
 # A quoted identifier (skipped), a placeholder (``IN`` noted) or a literal number.
 _TOKENS = re.compile(r'"(?:[^"]|"")*"|(\bIN )?%\((\w+)\)s|\b(TTL|TIMESTAMP|LIMIT) (-?\d+)\b')
 _PLAN_CACHE_SIZE = 2048
-_BATCH_KINDS = {"LOGGED": DriverBatchType.LOGGED, "UNLOGGED": DriverBatchType.UNLOGGED,
-                "COUNTER": DriverBatchType.COUNTER}
+_BATCH_KINDS = {
+    "LOGGED": DriverBatchType.LOGGED,
+    "UNLOGGED": DriverBatchType.UNLOGGED,
+    "COUNTER": DriverBatchType.COUNTER,
+}
 
 
 class Plan(NamedTuple):
@@ -111,6 +124,26 @@ def plan_for(text: str) -> Plan:
     return Plan(cql, tuple(keys), literals, tuple(in_positions))
 
 
+def is_idempotent(statement: Any) -> bool:
+    """True when sending the cqlengine ``statement`` twice has the effect of sending
+    it once: not conditional (``IF``, ``IF EXISTS``, ``IF NOT EXISTS``), and no
+    counter update nor list append/prepend among its assignments."""
+    if isinstance(statement, SelectStatement):
+        return True
+    if statement.conditionals or getattr(statement, "if_exists", False):
+        return False
+    if isinstance(statement, InsertStatement) and statement.if_not_exists:
+        return False
+    for clause in getattr(statement, "assignments", ()):
+        if isinstance(clause, CounterUpdateClause):
+            return False
+        if isinstance(clause, ListUpdateClause):
+            clause._ensure_analyzed()  # which of assign / append / prepend it renders
+            if clause._append is not None or clause._prepend is not None:
+                return False
+    return True
+
+
 class CqlengineBoundStatement(BoundStatement):  # type: ignore[misc]
     """A bound prepared statement whose ``query_string`` is cqlengine's text."""
 
@@ -152,10 +185,7 @@ class Statements:
 
     def prepared(self, cql: str) -> PreparedStatement | None:
         """The prepared statement for ``cql``, prepared on a miss; None if refused."""
-        try:
-            found = self.cache.get(cql)
-        except KeyError:  # evicted by another thread between lookup and refresh
-            found = None
+        found = self.cache.get(cql)
         if found is not None and _current(self._metadata(), found.coodie_schema):
             return found
         try:
@@ -167,12 +197,12 @@ class Statements:
         prepared.coodie_schema = _schema_of(self._metadata(), prepared)
         bind_types = [spec[3] for spec in prepared.column_metadata or ()]
         prepared.coodie_fixes = fixes_for(bind_types, self.session.encoder)
-        with contextlib.suppress(KeyError):  # a concurrent eviction: still usable
-            self.cache.put(cql, prepared)
+        self.cache.put(cql, prepared)
         return prepared
 
-    def bound(self, text: str, context: dict[str, Any], consistency_level: Any,
-              fetch_size: Any) -> CqlengineBoundStatement | None:
+    def bound(
+        self, text: str, context: dict[str, Any], consistency_level: Any, fetch_size: Any
+    ) -> CqlengineBoundStatement | None:
         """``text`` prepared and bound to ``context``; None when that is not possible."""
         plan = plan_for(text)
         prepared = self.prepared(plan.cql)
@@ -181,8 +211,9 @@ class Statements:
         fixes = prepared.coodie_fixes
         if fixes is None:
             return None
-        statement = CqlengineBoundStatement(prepared, consistency_level=consistency_level,
-                                            fetch_size=fetch_size)
+        statement = CqlengineBoundStatement(
+            prepared, consistency_level=consistency_level, fetch_size=fetch_size
+        )
         try:
             statement.bind(_fixed(plan.values(context), fixes))
         except Exception:  # a value the driver cannot serialize: interpolate it instead
@@ -190,13 +221,15 @@ class Statements:
         statement.query_string = text
         return statement
 
-    def batch(self, request: BatchRequest, consistency_level: Any
-              ) -> CqlengineBatchStatement | None:
+    def batch(
+        self, request: BatchRequest, consistency_level: Any
+    ) -> CqlengineBatchStatement | None:
         """The request as one driver batch of bound statements; None if it must go as text."""
         kind = request.driver_kind()
         if kind is None or (request.timestamp and not request.core_ops):
             return None
         batch = CqlengineBatchStatement(batch_type=kind, consistency_level=consistency_level)
+        idempotent = all(is_idempotent(statement) for statement in request.statements)
         for text, context in request.compat_parts():
             plan = plan_for(text)
             prepared = self.prepared(plan.cql)
@@ -206,11 +239,14 @@ class Statements:
                 batch.add(prepared, _fixed(plan.values(context), prepared.coodie_fixes))
             except Exception:
                 return None
-        for cql, values in request.core_parts():
+        for op, (cql, values) in zip(request.core_ops, request.core_parts(), strict=True):
             prepared = self.prepared(cql)
             if prepared is None:
                 raise ValueError(f"cannot prepare a core statement of the batch: {cql}")
             batch.add(prepared, tuple(values))
+            columns = accumulating_columns(prepared)
+            idempotent = idempotent and core_statements.is_idempotent(op.statement, columns)
+        batch.is_idempotent = idempotent
         batch._request = request
         return batch
 
@@ -221,8 +257,7 @@ class _Connection(Protocol):
     def statements(self) -> Statements: ...
 
 
-def statement_request(conn: _Connection, statement: Any,
-                      consistency_level: Any) -> tuple[Any, Any]:
+def statement_request(conn: _Connection, statement: Any, consistency_level: Any) -> tuple[Any, Any]:
     """The driver statement and parameters for a cqlengine statement object.
 
     Prepared and bound when possible (no parameters); otherwise cqlengine's
@@ -231,26 +266,35 @@ def statement_request(conn: _Connection, statement: Any,
     """
     text = str(statement)
     context = statement.get_context()
+    idempotent = is_idempotent(statement)
     bound = conn.statements().bound(text, context, consistency_level, statement.fetch_size)
     if bound is not None:
+        bound.is_idempotent = idempotent
         return bound, None
-    simple = SimpleStatement(text, consistency_level=consistency_level,
-                             fetch_size=statement.fetch_size)
+    simple = SimpleStatement(
+        text,
+        consistency_level=consistency_level,
+        fetch_size=statement.fetch_size,
+        is_idempotent=idempotent,
+    )
     route = statement.routing
     if route is not None:
         route(statement, simple, conn)
     return simple, context
 
 
-def batch_request(conn: _Connection, request: BatchRequest,
-                  consistency_level: Any) -> tuple[Any, Any]:
+def batch_request(
+    conn: _Connection, request: BatchRequest, consistency_level: Any
+) -> tuple[Any, Any]:
     """The driver statement and parameters for a ``BatchQuery``: one driver batch of
     bound statements, else cqlengine's text batch with its context."""
     batch = conn.statements().batch(request, consistency_level)
     if batch is not None:
         return batch, None
     text, params = request.text_and_params()
-    return SimpleStatement(text, consistency_level=consistency_level), params
+    idempotent = all(is_idempotent(statement) for statement in request.statements)
+    simple = SimpleStatement(text, consistency_level=consistency_level, is_idempotent=idempotent)
+    return simple, params
 
 
 class BatchRequest:
@@ -262,8 +306,14 @@ class BatchRequest:
     added to the batch (mixed use); they are always prepared.
     """
 
-    def __init__(self, statements: Sequence[Any], batch_type: Any, timestamp: int | None,
-                 opener: Callable[[], str], core_ops: Sequence[Any] = ()) -> None:
+    def __init__(
+        self,
+        statements: Sequence[Any],
+        batch_type: Any,
+        timestamp: int | None,
+        opener: Callable[[], str],
+        core_ops: Sequence[Any] = (),
+    ) -> None:
         self.statements = list(statements)
         self.batch_type = batch_type
         self.timestamp = timestamp
@@ -304,7 +354,8 @@ class BatchRequest:
         if self.core_ops:
             raise CQLEngineException(
                 "a batch holding coodie_core operations must be prepared, and a statement "
-                "of this one cannot be")
+                "of this one cannot be"
+            )
         lines = [self._opener()]
         params: dict[str, Any] = {}
         counter = 0
@@ -337,8 +388,9 @@ def _schema_of(metadata: Any, prepared: PreparedStatement) -> Schema:
         if isinstance(cql_type, type) and issubclass(cql_type, _DriverUserType):
             found[(False, cql_type.keyspace, cql_type.typename)] = None  # type: ignore[attr-defined]
         pending.extend(getattr(cql_type, "subtypes", ()) or ())
-    return tuple((is_table, ks, name, _lookup(metadata, is_table, ks, name))
-                 for is_table, ks, name in found)
+    return tuple(
+        (is_table, ks, name, _lookup(metadata, is_table, ks, name)) for is_table, ks, name in found
+    )
 
 
 def _lookup(metadata: Any, is_table: bool, keyspace: str, name: str) -> Any:

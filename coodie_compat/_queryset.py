@@ -24,6 +24,7 @@ from coodie_compat._filters import (
     reject_none,
     restriction,
 )
+from coodie_compat._input_errors import ValidationTypeError, owner_name, shown
 from coodie_compat._instance_state import IMMUTABLE, materialize, plan_of
 from coodie_compat._query_base import QueryException, check_applied, execute_statement, fresh
 from coodie_compat.statements import BaseCQLStatement, DeleteStatement, SelectStatement, WhereClause
@@ -261,7 +262,7 @@ class AbstractQuerySet:
 
     def filter(self: Q, *args: Any, **kwargs: Any) -> Q:
         """Add WHERE restrictions: clauses (``Model.col > 1``) or ``col__op=value`` keywords."""
-        reject_none(kwargs, "filter")
+        reject_none(kwargs, "filter", self.model)
         clone = self._clone()
         for clause in args:
             if not isinstance(clause, WhereClause):
@@ -277,7 +278,7 @@ class AbstractQuerySet:
 
     def iff(self: Q, *args: Any, **kwargs: Any) -> Q:
         """Add lightweight-transaction conditions (``IF ...``) to writes."""
-        reject_none(kwargs, "iff")
+        reject_none(kwargs, "iff", self.model)
         clone = self._clone()
         clone._conditional.extend(check_conditional(clause) for clause in args)
         clone._conditional.extend(conditional_clause(self.model, arg, value)
@@ -316,24 +317,32 @@ class AbstractQuerySet:
         return self._with(_distinct_fields=fields)
 
     def limit(self: Q, v: int | None) -> Q:
-        """Return at most ``v`` rows; 0 or None means no LIMIT at all."""
+        """Return at most ``v`` rows; 0 or None means no LIMIT at all.
+
+        A value that is not an int raises a ``ValidationError`` that is also
+        the ``TypeError`` cqlengine raises.
+        """
         v = 0 if v is None else v
         if not isinstance(v, int):
-            raise TypeError
+            raise ValidationTypeError(
+                f"{owner_name(self.model)}.limit must be an int or None, got {shown(v)}")
         if v == self._limit:
             return self
         if v < 0:
-            raise QueryException("Negative limit is not allowed")
+            raise QueryException(
+                f"{owner_name(self.model)}.limit: Negative limit is not allowed, got {v}")
         return self._with(_limit=v)
 
     def fetch_size(self: Q, v: int) -> Q:
         """Fetch results in pages of ``v`` rows (paging stays transparent)."""
         if not isinstance(v, int):
-            raise TypeError
+            raise ValidationTypeError(
+                f"{owner_name(self.model)}.fetch_size must be an int, got {shown(v)}")
         if v == self._fetch_size:
             return self
         if v < 1:
-            raise QueryException("fetch size less than 1 is not allowed")
+            raise QueryException(f"{owner_name(self.model)}.fetch_size: fetch size less "
+                                 f"than 1 is not allowed, got {v}")
         return self._with(_fetch_size=v)
 
     def allow_filtering(self: Q) -> Q:

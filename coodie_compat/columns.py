@@ -5,8 +5,12 @@ database and constructor values to Python (``to_python``) and Python values
 to what the driver sends (``to_database``), with cqlengine's exact rules,
 including its quirks (``DateTime`` raising ``TypeError`` on strings,
 ``Duration.validate`` raising ``TypeError``, ``Text(min_length=n)`` rejecting
-None, empty collections counting as null).  ``cql_parameterized_type()`` gives
-the CQL type text a schema bridge needs; ``cql_type`` the driver cqltype.
+None, empty collections counting as null).  Unlike cqlengine, values the
+server would refuse are refused here: integers outside their CQL type's range,
+non-version-1 ``TimeUUID`` values, non-bytes ``Blob`` values on validation
+(and a string ``DateTime`` raises an error that is both ``TypeError`` and
+``ValidationError``).  ``cql_parameterized_type()`` gives the CQL type text a
+schema bridge needs; ``cql_type`` the driver cqltype.
 
 The base class and the collection types live in private modules and are
 re-exported here; this is the module users import.
@@ -36,6 +40,7 @@ from coodie_compat._collection_columns import (
     Tuple,
 )
 from coodie_compat._column_base import Column
+from coodie_compat._input_errors import ValidationTypeError, shown
 from coodie_compat._udt_column import UserDefinedType, resolve_udts
 from coodie_compat._value_managers import BaseValueManager, CounterValueManager, UDTValueManager
 from coodie_compat.functions import get_total_seconds
@@ -55,9 +60,21 @@ log = logging.getLogger(__name__)
 
 
 class Blob(Column):
-    """Raw bytes (CQL ``blob``); sent to the driver as a ``bytearray``."""
+    """Raw bytes (CQL ``blob``); sent to the driver as a ``bytearray``.
+
+    ``validate`` refuses anything but ``bytes`` or a ``bytearray`` with a
+    ``ValidationError`` (an ``Exception``, what cqlengine raises later, from
+    ``to_database``), so a save names the model before anything is sent.
+    """
 
     db_type = "blob"
+
+    def validate(self, value: Any) -> Any:
+        """Check ``required`` and that a value is ``bytes`` or a ``bytearray``."""
+        value = super().validate(value)
+        if value is not None and not isinstance(value, (bytes, bytearray)):
+            raise ValidationError(f"{self.column_name} expecting a binary, got a {type(value)}")
+        return value
 
     def to_database(self, value: Any) -> bytearray:
         """Return the value as a ``bytearray``; anything but bytes is a plain ``Exception``."""
@@ -135,19 +152,33 @@ class Ascii(Text):
 
 
 class _IntegralColumn(Column):
-    """Shared rules of the integer types: ``int(v)`` on validate, to_python and to_database."""
+    """Shared rules of the integer types: ``int(v)`` on validate, to_python and to_database.
+
+    ``bounds`` is the CQL type's range (None: unbounded); a value outside it is
+    a ``ValidationError``, where cqlengine leaves it to the server to refuse.
+    """
+
+    #: Smallest and largest value of the CQL type; None for ``varint``.
+    bounds: tuple[int, int] | None = None
 
     def validate(self, value: Any) -> int | None:
-        """Return ``int(value)``; anything ``int()`` rejects is a ``ValidationError``."""
+        """Return ``int(value)``; anything ``int()`` rejects, or out of range, is refused."""
         val = super().validate(value)
         if val is None:
             return None
         try:
-            return int(val)
+            val = int(val)
         except (TypeError, ValueError):
             raise ValidationError(
                 f"{self.column_name} {value} can't be converted to integral value"
             ) from None
+        bounds = self.bounds
+        if bounds is not None and not bounds[0] <= val <= bounds[1]:
+            raise ValidationError(
+                f"{self.column_name} {val} is out of range for {self.db_type} "
+                f"({bounds[0]}..{bounds[1]})"
+            )
+        return val
 
     def to_python(self, value: Any) -> int | None:
         """Same as :meth:`validate`."""
@@ -158,28 +189,35 @@ class _IntegralColumn(Column):
         return self.validate(value)
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 class Integer(_IntegralColumn):
-    """A 32-bit signed integer (CQL ``int``); the range is left to the server."""
+    """A 32-bit signed integer (CQL ``int``)."""
 
     db_type = "int"
+    bounds = (-(2**31), 2**31 - 1)
 
 
 class TinyInt(Integer):
     """An 8-bit signed integer (CQL ``tinyint``)."""
 
     db_type = "tinyint"
+    bounds = (-128, 127)
 
 
 class SmallInt(Integer):
     """A 16-bit signed integer (CQL ``smallint``)."""
 
     db_type = "smallint"
+    bounds = (-32768, 32767)
 
 
 class BigInt(Integer):
     """A 64-bit signed integer (CQL ``bigint``)."""
 
     db_type = "bigint"
+    bounds = _INT64
 
 
 class VarInt(_IntegralColumn):
@@ -196,6 +234,7 @@ class Counter(Integer):
     """
 
     db_type = "counter"
+    bounds = _INT64
     value_manager = CounterValueManager
 
     def __init__(self, index: bool = False, db_field: str | None = None,
@@ -219,7 +258,8 @@ class DateTime(Column):
     def to_python(self, value: Any) -> datetime | None:
         """Return a naive datetime; a ``date`` is midnight, a number a UTC timestamp.
 
-        A string is passed to ``datetime.fromtimestamp`` and so raises ``TypeError``.
+        Any other value (a string...) raises a ``ValidationError`` that is also
+        the ``TypeError`` cqlengine raises.
         """
         if value is None:
             return None
@@ -229,7 +269,13 @@ class DateTime(Column):
             return value
         if isinstance(value, date):
             return datetime(*(value.timetuple()[:6]))
-        return datetime.fromtimestamp(value, tz=timezone.utc).replace(tzinfo=None)
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc).replace(tzinfo=None)
+        except TypeError:
+            raise ValidationTypeError(
+                f"{self.column_name} {shown(value)} is not a datetime, a date or a number "
+                "of seconds since the epoch"
+            ) from None
 
     def to_database(self, value: Any) -> int | None:
         """Return integer milliseconds since the epoch (aware values converted to UTC)."""
@@ -337,9 +383,19 @@ class UUID(Column):
 
 
 class TimeUUID(UUID):
-    """A version-1, time-based UUID (CQL ``timeuuid``)."""
+    """A version-1, time-based UUID (CQL ``timeuuid``); other versions are refused."""
 
     db_type = "timeuuid"
+
+    def validate(self, value: Any) -> _UUID | None:
+        """Return a ``uuid.UUID`` of version 1 from a UUID or a parseable string."""
+        val = value if type(value) is _UUID else super().validate(value)
+        if val is not None and (val.int >> 76) & 0xF != 1:  # the version nibble
+            raise ValidationError(
+                f"{self.column_name} {val!r} is not a time-based (version 1) UUID: "
+                f"version {(val.int >> 76) & 0xF}"
+            )
+        return val
 
 
 class Boolean(Column):

@@ -13,6 +13,23 @@ prepared (:mod:`coodie_compat._prepared`).  Each connection with a session is
 also registered in ``coodie_core`` under the same name, compat's default as
 core's default (:mod:`coodie_compat._core_link`), for mixed use.
 
+Retries and failures (departures from cqlengine, which sends every statement
+as not idempotent under the driver's default retry policy): every statement
+object is marked ``is_idempotent`` (:func:`coodie_compat._prepared.is_idempotent`).
+A cluster this module creates (``setup``, ``register_connection(hosts=...)``)
+gets an idempotence-aware default retry policy wrapping the one its options
+name (:mod:`coodie_core.retry`): statements not marked idempotent, raw CQL
+strings included, are never retried after a connection error or a write
+timeout. A session the application provides is left alone; compat's own
+non-idempotent statements on it carry the same guard as their retry policy. A
+request refused for lack of live replicas raises :class:`NotEnoughReplicas`
+(also ``cassandra.Unavailable``, ``NoHostAvailable`` and ``CQLEngineException``).
+
+After ``os.fork()`` (a hook installed with the first connection), connections
+made from hosts connect again on first use in the child; those made from an
+application's session raise :class:`StaleConnection` until registered again.
+The parent's driver objects are never shut down from the child.
+
 ``DEFAULT_KEYSPACE`` lives in ``coodie_compat.models``, as in cqlengine:
 ``setup()`` and ``set_session()`` write ``models.DEFAULT_KEYSPACE`` and
 ``_register_known_types`` reads it.  ``models`` imports this module, so it is
@@ -23,24 +40,31 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 from collections import defaultdict
 from typing import Any
 
-from cassandra import ConsistencyLevel
+import cassandra.cluster
+from cassandra import ConsistencyLevel, Unavailable
 from cassandra.cluster import _NOT_SET, Cluster, NoHostAvailable, UserTypeDoesNotExist, _ConfigMode
 from cassandra.query import SimpleStatement, dict_factory
 
 from coodie_compat import CQLEngineException
-from coodie_compat._core_link import share, unshare
+from coodie_compat._core_link import defer_after_fork, reconnect_core_after_fork, share, unshare
 from coodie_compat._prepared import BatchRequest, Statements, batch_request, statement_request
 from coodie_compat.statements import BaseCQLStatement
+from coodie_core import errors as core_errors
+from coodie_core.failures import unavailable_error
+from coodie_core.retry import SessionRetryGuard, guard_cluster
 
 __all__ = [
     "DEFAULT_CONNECTION",
     "NOT_SET",
     "CQLEngineException",
     "Connection",
+    "NotEnoughReplicas",
+    "StaleConnection",
     "UndefinedKeyspaceException",
     "cluster",
     "default",
@@ -49,6 +73,7 @@ __all__ = [
     "get_cluster",
     "get_connection",
     "get_session",
+    "reconnect_after_fork",
     "register_connection",
     "register_udt",
     "session",
@@ -59,9 +84,19 @@ __all__ = [
     "unregister_connection",
 ]
 # Names cqlengine's module has because it imports them: a star import brings them too.
-__all__ += ["BaseCQLStatement", "Cluster", "ConsistencyLevel", "NoHostAvailable",
-            "SimpleStatement", "UserTypeDoesNotExist", "defaultdict", "dict_factory", "log",
-            "logging", "threading"]
+__all__ += [
+    "BaseCQLStatement",
+    "Cluster",
+    "ConsistencyLevel",
+    "NoHostAvailable",
+    "SimpleStatement",
+    "UserTypeDoesNotExist",
+    "defaultdict",
+    "dict_factory",
+    "log",
+    "logging",
+    "threading",
+]
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +118,20 @@ udt_by_keyspace: defaultdict[str | None, dict[str, Any]] = defaultdict(dict)
 
 class UndefinedKeyspaceException(CQLEngineException):
     """Kept for compatibility; cqlengine defines it but never raises it."""
+
+
+class NotEnoughReplicas(core_errors.NotEnoughReplicas, CQLEngineException):
+    """Too few replicas alive for the consistency level: nothing was applied.
+
+    Catchable as ``cassandra.Unavailable`` (``consistency``, ``required_replicas``,
+    ``alive_replicas``), as the ``NoHostAvailable`` cqlengine let through
+    (``errors``), as ``CQLEngineException`` and as coodie_core's error.
+    """
+
+
+class StaleConnection(core_errors.StaleConnection, CQLEngineException):
+    """A connection made from an application's session before ``os.fork()``:
+    register it again in the child process."""
 
 
 def format_log_context(msg: str, connection: Any = None, keyspace: str | None = None) -> str:
@@ -134,10 +183,22 @@ class Connection:
     cluster: Any = None
     session: Any = None
     _statements: Statements | None = None
+    #: True when the session is the application's (``session=``, ``set_session``).
+    users_session = False
+    #: The retry policy of compat's non-idempotent statements on an application's session.
+    retry_guard: Any = None
+    #: Set in a forked child on a connection made from the parent's session.
+    stale_after_fork = False
 
-    def __init__(self, name: Any, hosts: Any, consistency: Any = None,
-                 lazy_connect: bool = False, retry_connect: bool = False,
-                 cluster_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        name: Any,
+        hosts: Any,
+        consistency: Any = None,
+        lazy_connect: bool = False,
+        retry_connect: bool = False,
+        cluster_options: dict[str, Any] | None = None,
+    ) -> None:
         self.hosts = hosts
         self.name = name
         self.consistency = consistency
@@ -151,6 +212,7 @@ class Connection:
         """Wrap an existing driver session (and its cluster) as a connection."""
         instance = cls(name=name, hosts=session.hosts)
         instance.cluster, instance.session = session.cluster, session
+        instance.users_session = True
         instance.setup_session()
         return instance
 
@@ -163,18 +225,24 @@ class Connection:
         if self.lazy_connect:
             return
         self.cluster = self._make_cluster()
+        guard_cluster(self.cluster)
         try:
             self.session = self.cluster.connect()
         except NoHostAvailable:
             if self.retry_connect:
-                log.warning(format_log_context(
-                    "connect failed, setting up for re-attempt on first use", connection=self.name
-                ))
+                log.warning(
+                    format_log_context(
+                        "connect failed, setting up for re-attempt on first use",
+                        connection=self.name,
+                    )
+                )
                 self.lazy_connect = True
             raise
-        log.debug(format_log_context(
-            "connection initialized with internally created session", connection=self.name
-        ))
+        log.debug(
+            format_log_context(
+                "connection initialized with internally created session", connection=self.name
+            )
+        )
         if _connections.get(DEFAULT_CONNECTION) is self:
             _sync_default_globals()
         self.setup_session()
@@ -206,6 +274,7 @@ class Connection:
         encoder = self.session.encoder
         encoder.mapping[tuple] = encoder.cql_encode_tuple
         _register_known_types(self.session.cluster)
+        self.retry_guard = SessionRetryGuard(self.session) if self.users_session else None
 
     def statements(self) -> Statements:
         """The prepared statements of the current session (a new cache for a new session)."""
@@ -213,6 +282,27 @@ class Connection:
         if statements is None or statements.session is not self.session:
             statements = self._statements = Statements(self.session)
         return statements
+
+    def after_fork(self) -> None:
+        """In a forked child: drop the parent's driver objects (never shut down);
+        connect again on first use, or, for an application's session, go stale."""
+        discard = getattr(cassandra.cluster, "_discard_cluster_shutdown", None)
+        if self.cluster is not None and discard is not None:
+            discard(self.cluster)  # the child's exit must not shut the parent's cluster
+        self.lazy_connect_lock = threading.RLock()  # the parent's may have been held
+        self._statements = None
+        self.cluster = self.session = None
+        if self.users_session:
+            self.stale_after_fork = True
+            return
+        self.lazy_connect = True
+        if isinstance(self.name, str):
+            defer_after_fork(self.name, self._connected_session)
+
+    def _connected_session(self) -> Any:
+        """Connect (if still lazy) and return the session: core's rebuild after a fork."""
+        self.handle_lazy_connect()
+        return self.session
 
     def handle_lazy_connect(self) -> None:
         """Connect now if the connection is still lazy (once, under a lock)."""
@@ -226,10 +316,16 @@ class Connection:
                 self.setup()
 
 
-def register_connection(name: Any, hosts: Any = None, consistency: Any = None,
-                        lazy_connect: bool = False, retry_connect: bool = False,
-                        cluster_options: dict[str, Any] | None = None, default: bool = False,
-                        session: Any = None) -> Connection:
+def register_connection(
+    name: Any,
+    hosts: Any = None,
+    consistency: Any = None,
+    lazy_connect: bool = False,
+    retry_connect: bool = False,
+    cluster_options: dict[str, Any] | None = None,
+    default: bool = False,
+    session: Any = None,
+) -> Connection:
     """Add a connection to the registry and return it.
 
     Either ``session`` (an existing driver session) or the host options
@@ -240,20 +336,30 @@ def register_connection(name: Any, hosts: Any = None, consistency: Any = None,
     if name in _connections:
         log.warning(f"Registering connection '{name}' when it already exists.")
     if session is not None:
-        host_options_given = (hosts is not None or consistency is not None or lazy_connect
-                              is not False or retry_connect is not False
-                              or cluster_options is not None)
+        host_options_given = (
+            hosts is not None
+            or consistency is not None
+            or lazy_connect is not False
+            or retry_connect is not False
+            or cluster_options is not None
+        )
         if host_options_given:
             raise CQLEngineException(
                 "Session configuration arguments and 'session' argument are mutually exclusive"
             )
         conn = Connection.from_session(name, session=session)
     else:
-        conn = Connection(name, hosts=hosts, consistency=consistency,
-                          lazy_connect=lazy_connect, retry_connect=retry_connect,
-                          cluster_options=cluster_options)
+        conn = Connection(
+            name,
+            hosts=hosts,
+            consistency=consistency,
+            lazy_connect=lazy_connect,
+            retry_connect=retry_connect,
+            cluster_options=cluster_options,
+        )
         conn.setup()
     _connections[name] = conn
+    _hook_fork()
     if default:
         set_default_connection(name)
     else:
@@ -298,6 +404,13 @@ def get_connection(name: Any = None) -> Connection:
     if name not in _connections:
         raise CQLEngineException(f"Connection name '{name}' doesn't exist in the registry.")
     conn = _connections[name]
+    if conn.stale_after_fork:
+        raise StaleConnection(
+            f"connection '{name}' was made from a driver session before this process was "
+            "forked; a session cannot be used across os.fork(): register the connection "
+            "again in this process with a session made here (connections made from hosts "
+            "connect again by themselves)"
+        )
     conn.handle_lazy_connect()
     return conn
 
@@ -314,10 +427,14 @@ def default() -> None:
 
 def _uses_dict_factory(s: Any) -> bool:
     mode = s.cluster._config_mode
-    profile_ok = (s.cluster.profile_manager.default.row_factory is dict_factory
-                  and mode in (_ConfigMode.PROFILES, _ConfigMode.UNCOMMITTED))
-    legacy_ok = (s.row_factory is dict_factory
-                 and mode in (_ConfigMode.LEGACY, _ConfigMode.UNCOMMITTED))
+    profile_ok = s.cluster.profile_manager.default.row_factory is dict_factory and mode in (
+        _ConfigMode.PROFILES,
+        _ConfigMode.UNCOMMITTED,
+    )
+    legacy_ok = s.row_factory is dict_factory and mode in (
+        _ConfigMode.LEGACY,
+        _ConfigMode.UNCOMMITTED,
+    )
     return profile_ok or legacy_ok
 
 
@@ -339,6 +456,8 @@ def set_session(s: Any) -> None:
         raise CQLEngineException("Failed to initialize: row_factory must be 'dict_factory'")
     conn.session = s
     conn.cluster = s.cluster
+    conn.users_session = True
+    conn.stale_after_fork = False
     _sync_default_globals()
     if conn.session.keyspace:
         _set_default_keyspace(conn.session.keyspace)
@@ -347,21 +466,38 @@ def set_session(s: Any) -> None:
     log.debug("cqlengine default connection initialized with %s", s)
 
 
-def setup(hosts: Any, default_keyspace: str | None, consistency: Any = None,
-          lazy_connect: bool = False, retry_connect: bool = False, **kwargs: Any) -> None:
+def setup(
+    hosts: Any,
+    default_keyspace: str | None,
+    consistency: Any = None,
+    lazy_connect: bool = False,
+    retry_connect: bool = False,
+    **kwargs: Any,
+) -> None:
     """Set the default keyspace and register the ``'default'`` connection.
 
     Extra keyword arguments (``protocol_version``, ``port``...) are passed
     to ``cassandra.cluster.Cluster``.
     """
     _set_default_keyspace(default_keyspace)
-    register_connection("default", hosts=hosts, consistency=consistency,
-                        lazy_connect=lazy_connect, retry_connect=retry_connect,
-                        cluster_options=kwargs, default=True)
+    register_connection(
+        "default",
+        hosts=hosts,
+        consistency=consistency,
+        lazy_connect=lazy_connect,
+        retry_connect=retry_connect,
+        cluster_options=kwargs,
+        default=True,
+    )
 
 
-def execute(query: Any, params: Any = None, consistency_level: Any = None,
-            timeout: Any = NOT_SET, connection: Any = None) -> Any:
+def execute(
+    query: Any,
+    params: Any = None,
+    consistency_level: Any = None,
+    timeout: Any = NOT_SET,
+    connection: Any = None,
+) -> Any:
     """Run one statement on a connection's session and return the driver result.
 
     A ``SimpleStatement`` is sent as is, and a string as a ``SimpleStatement``.
@@ -379,17 +515,27 @@ def execute(query: Any, params: Any = None, consistency_level: Any = None,
         raise CQLEngineException("It is required to setup() cqlengine before executing queries")
     if isinstance(query, SimpleStatement):
         pass
-    elif isinstance(query, BaseCQLStatement):
-        query, params = statement_request(conn, query, consistency_level)
-    elif isinstance(query, BatchRequest):
-        query, params = batch_request(conn, query, consistency_level)
-    elif isinstance(query, str):
-        query = SimpleStatement(query, consistency_level=consistency_level)
+    elif isinstance(query, (BaseCQLStatement, BatchRequest, str)):
+        if isinstance(query, BaseCQLStatement):
+            query, params = statement_request(conn, query, consistency_level)
+        elif isinstance(query, BatchRequest):
+            query, params = batch_request(conn, query, consistency_level)
+        else:
+            query = SimpleStatement(query, consistency_level=consistency_level)
+        if conn.retry_guard is not None and not query.is_idempotent:
+            query.retry_policy = conn.retry_guard
     if log.isEnabledFor(logging.DEBUG):
         query_text = getattr(query, "query_string", query)
-        log.debug(format_log_context(f"Query: {query_text}, Params: {params}",
-                                     connection=connection))
-    return conn.session.execute(query, params, timeout=timeout)
+        log.debug(
+            format_log_context(f"Query: {query_text}, Params: {params}", connection=connection)
+        )
+    try:
+        return conn.session.execute(query, params, timeout=timeout)
+    except (NoHostAvailable, Unavailable) as exc:
+        typed = unavailable_error(exc, NotEnoughReplicas)
+        if typed is None:
+            raise
+        raise typed from exc
 
 
 def get_session(connection: Any = None) -> Any:
@@ -406,6 +552,39 @@ def get_cluster(connection: Any = None) -> Any:
             "Call one of the setup or default functions first."
         )
     return conn.cluster
+
+
+_fork_state = {"pid": os.getpid(), "hooked": False}
+
+
+def _hook_fork() -> None:
+    if not _fork_state["hooked"] and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=reconnect_after_fork)
+        _fork_state["hooked"] = True
+
+
+def reconnect_after_fork() -> None:
+    """Drop the connections inherited from the parent process (in a forked child).
+
+    Runs by itself after ``os.fork()`` (a hook installed with the first
+    connection); call it from a server's post-fork hook when the fork does not
+    run Python's hooks. Does nothing in the process that made the connections.
+    Connections made from hosts connect again on first use; those made from an
+    application's session raise :class:`StaleConnection` until registered again.
+    coodie_core's registry is reset first (see
+    :func:`coodie_core.execution.reconnect_after_fork`).
+    """
+    pid = os.getpid()
+    if pid == _fork_state["pid"]:
+        return
+    _fork_state["pid"] = pid
+    reconnect_core_after_fork()
+    seen: set[int] = set()
+    for conn in list(_connections.values()):
+        if id(conn) not in seen:  # the default is registered twice
+            seen.add(id(conn))
+            conn.after_fork()
+    _sync_default_globals()
 
 
 def register_udt(keyspace: str | None, type_name: str, klass: Any, connection: Any = None) -> None:

@@ -6,6 +6,14 @@ schema metadata (``get_cluster(connection).metadata``), which the driver
 refreshes itself after each DDL statement it runs, so a second sync of an
 unchanged model sends nothing.
 
+The statements keep cqlengine's text (``ALTER TABLE ... add``, unnamed
+``CREATE INDEX``, ``CREATE TYPE``, ``ALTER TYPE ... ADD``), which Cassandra
+4.0 and ScyllaDB accept; ``IF NOT EXISTS`` on these needs Cassandra 4.1+.
+Two processes syncing at once both read "missing" and both send it, so the
+loser's statement is refused ("already exists", "duplicate of existing
+index"): :func:`_run_unless_done` then re-reads that table or type and, when
+the change is in place, carries on instead of failing the sync.
+
 A model's layout is read from the core's :class:`~coodie_core.meta.TableMeta`
 that the compat metaclass stores on the class (``Model._table_meta``); the
 statement text is rendered by :mod:`coodie_compat._schema_text` (cqlengine's
@@ -23,11 +31,11 @@ import logging
 import os
 import warnings
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import product
 from typing import Any
 
-from cassandra import AlreadyExists, metadata
+from cassandra import AlreadyExists, InvalidRequest, metadata
 from cassandra.metadata import protect_name
 
 from coodie_compat import CQLEngineException, columns, query
@@ -47,14 +55,37 @@ from coodie_core.schema import (
 from coodie_core.statements import Table
 
 __all__ = [
-    "CQLENG_ALLOW_SCHEMA_MANAGEMENT", "Field", "create_keyspace_network_topology",
-    "create_keyspace_simple", "drop_keyspace", "drop_table", "get_create_type", "log",
-    "schema_columnfamilies", "sync_table", "sync_type",
+    "CQLENG_ALLOW_SCHEMA_MANAGEMENT",
+    "Field",
+    "create_keyspace_network_topology",
+    "create_keyspace_simple",
+    "drop_keyspace",
+    "drop_table",
+    "get_create_type",
+    "log",
+    "schema_columnfamilies",
+    "sync_table",
+    "sync_type",
 ]
 # Names cqlengine's module has because it imports them: a star import brings them too.
-__all__ += ["CQLEngineException", "Model", "NamedTable", "UserType", "columns", "execute",
-            "format_log_context", "get_cluster", "json", "logging", "metadata", "namedtuple",
-            "os", "product", "query", "warnings"]
+__all__ += [
+    "CQLEngineException",
+    "Model",
+    "NamedTable",
+    "UserType",
+    "columns",
+    "execute",
+    "format_log_context",
+    "get_cluster",
+    "json",
+    "logging",
+    "metadata",
+    "namedtuple",
+    "os",
+    "product",
+    "query",
+    "warnings",
+]
 
 #: Environment variable that acknowledges schema management (see ``_allow_schema_modification``).
 CQLENG_ALLOW_SCHEMA_MANAGEMENT = "CQLENG_ALLOW_SCHEMA_MANAGEMENT"
@@ -86,6 +117,25 @@ def _run(cql: str, connection: Any) -> None:
     execute(cql, connection=connection, timeout=DDL_TIMEOUT)
 
 
+def _run_unless_done(cql: str, connection: Any, done: Callable[[], bool]) -> bool:
+    """Send DDL another client may send at the same moment; True if this call made the change.
+
+    When the server refuses it, ``done`` re-reads the schema: if the change is
+    there, another client made it first and False is returned; otherwise the
+    server's error is raised.
+    """
+    try:
+        _run(cql, connection)
+    except (AlreadyExists, InvalidRequest):
+        if not done():
+            raise
+        log.debug(
+            format_log_context("%s: already done by another client", connection=connection), cql
+        )
+        return False
+    return True
+
+
 def _check_sequence(value: Any, what: str) -> None:
     if value and not isinstance(value, (list, tuple)):
         raise ValueError(f"{what} must be a list or a tuple.")
@@ -101,25 +151,37 @@ def _get_context(keyspaces: Any, connections: Any) -> Iterator[tuple[Any, Any]]:
 # --- keyspaces ---------------------------------------------------------------------------
 
 
-def create_keyspace_simple(name: str, replication_factor: int, durable_writes: bool = True,
-                           connections: list[Any] | tuple[Any, ...] | None = None) -> None:
+def create_keyspace_simple(
+    name: str,
+    replication_factor: int,
+    durable_writes: bool = True,
+    connections: list[Any] | tuple[Any, ...] | None = None,
+) -> None:
     """Create keyspace ``name`` unless it exists: NetworkTopologyStrategy, one factor for all DCs.
 
     Like the ScyllaDB fork of cqlengine, this uses ``NetworkTopologyStrategy``
     with ``replication_factor`` (Cassandra 4.0+ or ScyllaDB).  ``connections``
     lists connection names (default: the default connection).
     """
-    _create_keyspace(name, durable_writes, "NetworkTopologyStrategy",
-                     {"replication_factor": replication_factor}, connections=connections)
+    _create_keyspace(
+        name,
+        durable_writes,
+        "NetworkTopologyStrategy",
+        {"replication_factor": replication_factor},
+        connections=connections,
+    )
 
 
-def create_keyspace_network_topology(name: str, dc_replication_map: dict[str, int],
-                                     durable_writes: bool = True,
-                                     connections: list[Any] | tuple[Any, ...] | None = None,
-                                     ) -> None:
+def create_keyspace_network_topology(
+    name: str,
+    dc_replication_map: dict[str, int],
+    durable_writes: bool = True,
+    connections: list[Any] | tuple[Any, ...] | None = None,
+) -> None:
     """Create keyspace ``name`` unless it exists, with a replication factor per datacenter."""
-    _create_keyspace(name, durable_writes, "NetworkTopologyStrategy", dc_replication_map,
-                     connections=connections)
+    _create_keyspace(
+        name, durable_writes, "NetworkTopologyStrategy", dc_replication_map, connections=connections
+    )
 
 
 def _replication(strategy_class: str, strategy_options: dict[str, Any]) -> Any:
@@ -130,17 +192,25 @@ def _replication(strategy_class: str, strategy_options: dict[str, Any]) -> Any:
     raise CQLEngineException(f"Unsupported replication strategy class: {strategy_class}")
 
 
-def _create_keyspace(name: str, durable_writes: bool, strategy_class: str,
-                     strategy_options: dict[str, Any], connections: Any = None) -> None:
+def _create_keyspace(
+    name: str,
+    durable_writes: bool,
+    strategy_class: str,
+    strategy_options: dict[str, Any],
+    connections: Any = None,
+) -> None:
     if not _allow_schema_modification():
         return
     _check_sequence(connections, "Connections")
-    cql = create_keyspace_cql(name, _replication(strategy_class, strategy_options),
-                              durable_writes)
+    cql = create_keyspace_cql(name, _replication(strategy_class, strategy_options), durable_writes)
     for connection in connections or [None]:
         if name in get_cluster(connection).metadata.keyspaces:
-            log.info(format_log_context("Not creating keyspace %s because it already exists",
-                                        connection=connection), name)
+            log.info(
+                format_log_context(
+                    "Not creating keyspace %s because it already exists", connection=connection
+                ),
+                name,
+            )
             continue
         log.info(format_log_context("Creating keyspace %s", connection=connection), name)
         _run(cql, connection)
@@ -159,8 +229,11 @@ def drop_keyspace(name: str, connections: list[Any] | tuple[Any, ...] | None = N
 # --- tables ------------------------------------------------------------------------------
 
 
-def sync_table(model: Any, keyspaces: list[str] | tuple[str, ...] | None = None,
-               connections: list[Any] | tuple[Any, ...] | None = None) -> None:
+def sync_table(
+    model: Any,
+    keyspaces: list[str] | tuple[str, ...] | None = None,
+    connections: list[Any] | tuple[Any, ...] | None = None,
+) -> None:
     """Create the model's table, or add its missing columns, indexes and option changes.
 
     With ``keyspaces`` (``connections``) the table is synced in each of them,
@@ -194,18 +267,28 @@ def _sync_table(model: Any, connection: Any = None) -> None:
     cluster = get_cluster(connection)
     keyspace = cluster.metadata.keyspaces.get(ks_name)
     if keyspace is None:
-        msg = format_log_context("Keyspace '{0}' for model {1} does not exist.",
-                                 connection=connection)
+        msg = format_log_context(
+            "Keyspace '{0}' for model {1} does not exist.", connection=connection
+        )
         raise CQLEngineException(msg.format(ks_name, model))
     _sync_model_types(model, ks_name, connection)
+    created = False
     if raw_cf_name not in keyspace.tables:
-        log.debug(format_log_context("sync_table creating new table %s", keyspace=ks_name,
-                                     connection=connection), cf_name)
-        _create_table(model, connection)
-    else:
-        log.debug(format_log_context("sync_table checking existing table %s", keyspace=ks_name,
-                                     connection=connection), cf_name)
-        _add_columns(model, keyspace.tables[raw_cf_name], connection)
+        log.debug(
+            format_log_context(
+                "sync_table creating new table %s", keyspace=ks_name, connection=connection
+            ),
+            cf_name,
+        )
+        created = _create_table(model, connection)
+    if not created:
+        log.debug(
+            format_log_context(
+                "sync_table checking existing table %s", keyspace=ks_name, connection=connection
+            ),
+            cf_name,
+        )
+        _add_columns(model, _live_table(cluster, ks_name, raw_cf_name), connection)
         _update_options(model, connection=connection)
     _create_indexes(model, _live_table(cluster, ks_name, raw_cf_name), connection)
 
@@ -225,19 +308,31 @@ def _user_types_of(column: Any) -> list[Any]:
     return found
 
 
-def _create_table(model: Any, connection: Any) -> None:
+def _create_table(model: Any, connection: Any) -> bool:
+    """Create the model's table; False when another client created it first.
+
+    The table is then synced like an existing one (its creator may have had
+    another version of the model).
+    """
     try:
         _run(_get_create_table(model), connection)
     except AlreadyExists:
-        # Another client created it after our metadata was read: nothing left to create.
-        log.debug(format_log_context("table %s already exists", connection=connection),
-                  model.column_family_name())
+        log.debug(
+            format_log_context("table %s already exists", connection=connection),
+            model.column_family_name(),
+        )
+        get_cluster(connection).refresh_table_metadata(
+            model._get_keyspace(), model._raw_column_family_name()
+        )
+        return False
+    return True
 
 
-def _live_table(cluster: Any, ks_name: str, table_name: str) -> Any:
-    """The driver's metadata of a table, refreshing it once if the driver has not yet."""
+def _live_table(cluster: Any, ks_name: str, table_name: str, refresh: bool = False) -> Any:
+    """The driver's metadata of a table, refreshed first when asked or when the driver
+    has not read it yet."""
     tables = cluster.metadata.keyspaces[ks_name].tables
-    if table_name not in tables:
+    if refresh or table_name not in tables:
         cluster.refresh_table_metadata(ks_name, table_name)
         tables = cluster.metadata.keyspaces[ks_name].tables
     return tables[table_name]
@@ -272,26 +367,54 @@ def _add_columns(model: Any, table_meta: Any, connection: Any) -> None:
             _warn_type_mismatch(cf_name, column, live[column.name].cql_type, ks_name, connection)
             continue
         if column.is_key:
-            msg = format_log_context("Cannot add primary key '{0}' (with db_field '{1}') to "
-                                     "existing table {2}", keyspace=ks_name, connection=connection)
+            msg = format_log_context(
+                "Cannot add primary key '{0}' (with db_field '{1}') to existing table {2}",
+                keyspace=ks_name,
+                connection=connection,
+            )
             attribute = model._db_map.get(column.name, column.name)
             raise CQLEngineException(msg.format(attribute, column.name, cf_name))
         definition = text.column_definition(column.name, column.cql_type, column.static)
-        _run(f"ALTER TABLE {cf_name} add {definition}", connection)
+        _add_column(model, column, f"ALTER TABLE {cf_name} add {definition}", connection)
     unreferenced = set(live) - set(model._table_meta.names)
     if unreferenced:
-        msg = format_log_context("Table {0} has fields not referenced by model: {1}",
-                                 keyspace=ks_name, connection=connection)
+        msg = format_log_context(
+            "Table {0} has fields not referenced by model: {1}",
+            keyspace=ks_name,
+            connection=connection,
+        )
         log.info(msg.format(cf_name, unreferenced))
 
 
-def _warn_type_mismatch(cf_name: str, column: Any, live_type: str, ks_name: str,
-                        connection: Any) -> None:
+def _add_column(model: Any, column: Any, cql: str, connection: Any) -> None:
+    """Send ``ALTER TABLE ... add``; a column another client just added is accepted
+    (with the usual warning if its type differs)."""
+    cluster = get_cluster(connection)
+    ks_name, raw_cf_name = model._get_keyspace(), model._raw_column_family_name()
+
+    def added_meanwhile() -> bool:
+        live = _live_table(cluster, ks_name, raw_cf_name, refresh=True).columns
+        if column.name not in live:
+            return False
+        _warn_type_mismatch(
+            model.column_family_name(), column, live[column.name].cql_type, ks_name, connection
+        )
+        return True
+
+    _run_unless_done(cql, connection, added_meanwhile)
+
+
+def _warn_type_mismatch(
+    cf_name: str, column: Any, live_type: str, ks_name: str, connection: Any
+) -> None:
     if text.same_cql_type(live_type, column.cql_type):
         return
-    msg = format_log_context('Existing table {0} has column "{1}" with a type ({2}) differing '
-                             "from the model type ({3}). Model should be updated.",
-                             keyspace=ks_name, connection=connection)
+    msg = format_log_context(
+        'Existing table {0} has column "{1}" with a type ({2}) differing '
+        "from the model type ({3}). Model should be updated.",
+        keyspace=ks_name,
+        connection=connection,
+    )
     msg = msg.format(cf_name, column.name, live_type, column.cql_type)
     warnings.warn(msg, stacklevel=5)
     log.warning(msg)
@@ -313,16 +436,22 @@ def _get_index_name_by_column(table: Any, column_name: str) -> str | None:
 
 def _create_indexes(model: Any, table_meta: Any, connection: Any) -> None:
     cf_name = model.column_family_name()
+    cluster = get_cluster(connection)
+    ks_name, raw_cf_name = model._get_keyspace(), model._raw_column_family_name()
     for column in model._table_meta.columns:
         if column.index is None or _get_index_name_by_column(table_meta, column.name):
             continue
-        _run(text.create_index(cf_name, column), connection)
+
+        def indexed_meanwhile(name: str = column.name) -> bool:
+            live = _live_table(cluster, ks_name, raw_cf_name, refresh=True)
+            return _get_index_name_by_column(live, name) is not None
+
+        _run_unless_done(text.create_index(cf_name, column), connection, indexed_meanwhile)
 
 
 def _get_create_table(model: Any) -> str:
     """The ``CREATE TABLE`` statement cqlengine sends for ``model``."""
-    return text.create_table(model._table_meta, model.column_family_name(),
-                             model.__options__ or {})
+    return text.create_table(model._table_meta, model.column_family_name(), model.__options__ or {})
 
 
 def _get_table_metadata(model: Any, connection: Any = None) -> Any:
@@ -339,15 +468,22 @@ def _update_options(model: Any, connection: Any = None) -> bool:
     raises ``KeyError``.
     """
     ks_name = model._get_keyspace()
-    log.debug(format_log_context("Checking %s for option differences", keyspace=ks_name,
-                                 connection=connection), model)
+    log.debug(
+        format_log_context(
+            "Checking %s for option differences", keyspace=ks_name, connection=connection
+        ),
+        model,
+    )
     declared = model.__options__ or {}
     existing = text.normalized_options(_get_table_metadata(model, connection=connection).options)
     changed = {}
     for name, wanted in text.normalized_options(declared).items():
         if name not in existing:
-            msg = format_log_context("Invalid table option: '%s'; known options: %s",
-                                     keyspace=ks_name, connection=connection)
+            msg = format_log_context(
+                "Invalid table option: '%s'; known options: %s",
+                keyspace=ks_name,
+                connection=connection,
+            )
             raise KeyError(msg % (name, sorted(existing)))
         if text.option_differs(name, wanted, existing[name]):
             changed[name] = declared[name]
@@ -358,8 +494,11 @@ def _update_options(model: Any, connection: Any = None) -> bool:
     return True
 
 
-def drop_table(model: Any, keyspaces: list[str] | tuple[str, ...] | None = None,
-               connections: list[Any] | tuple[Any, ...] | None = None) -> None:
+def drop_table(
+    model: Any,
+    keyspaces: list[str] | tuple[str, ...] | None = None,
+    connections: list[Any] | tuple[Any, ...] | None = None,
+) -> None:
     """Drop the model's table if the cluster metadata shows it.
 
     ``keyspaces`` and ``connections`` work as in :func:`sync_table`.
@@ -398,8 +537,9 @@ def sync_type(ks_name: str, type_model: Any, connection: Any = None) -> None:
     _sync_type(ks_name, type_model, connection=connection)
 
 
-def _sync_type(ks_name: str, type_model: Any, omit_subtypes: set[Any] | None = None,
-               connection: Any = None) -> None:
+def _sync_type(
+    ks_name: str, type_model: Any, omit_subtypes: set[Any] | None = None, connection: Any = None
+) -> None:
     synced = omit_subtypes if omit_subtypes is not None else set()
     for field in type_model._fields.values():
         for user_type in _user_types_of(field):
@@ -410,41 +550,79 @@ def _sync_type(ks_name: str, type_model: Any, omit_subtypes: set[Any] | None = N
     cluster = get_cluster(connection)
     defined = cluster.metadata.keyspaces[ks_name].user_types
     if type_name not in defined:
-        log.debug(format_log_context("sync_type creating new type %s", keyspace=ks_name,
-                                     connection=connection), f"{ks_name}.{type_name}")
-        _run(get_create_type(type_model, ks_name), connection)
-        cluster.refresh_user_type_metadata(ks_name, type_name)
-        type_model.register_for_keyspace(ks_name, connection=connection)
-        return
+        log.debug(
+            format_log_context(
+                "sync_type creating new type %s", keyspace=ks_name, connection=connection
+            ),
+            f"{ks_name}.{type_name}",
+        )
+        if _run_unless_done(
+            get_create_type(type_model, ks_name),
+            connection,
+            lambda: _live_type(cluster, ks_name, type_name) is not None,
+        ):
+            cluster.refresh_user_type_metadata(ks_name, type_name)
+            type_model.register_for_keyspace(ks_name, connection=connection)
+            return
+        defined = cluster.metadata.keyspaces[ks_name].user_types  # created by another client
     _extend_type(ks_name, type_model, defined[type_name], connection)
+
+
+def _live_type(cluster: Any, ks_name: str, type_name: str) -> Any:
+    """The driver's metadata of a user type, read again from the server (None if absent)."""
+    cluster.refresh_user_type_metadata(ks_name, type_name)
+    return cluster.metadata.keyspaces[ks_name].user_types.get(type_name)
 
 
 def _extend_type(ks_name: str, type_model: Any, type_meta: Any, connection: Any) -> None:
     qualified = f"{protect_name(ks_name)}.{protect_name(type_model.type_name())}"
     defined = list(type_meta.field_names)
     wanted = [(f.db_field_name, f.db_type) for f in type_model._fields.values()]
+    cluster = get_cluster(connection)
     for name, cql_type in wanted:
         if name not in defined:
-            _run(f"ALTER TYPE {qualified} ADD {text.column_definition(name, cql_type)}",
-                 connection)
+
+            def field_added_meanwhile(field: str = name) -> bool:
+                live = _live_type(cluster, ks_name, type_model.type_name())
+                return live is not None and field in live.field_names
+
+            _run_unless_done(
+                f"ALTER TYPE {qualified} ADD {text.column_definition(name, cql_type)}",
+                connection,
+                field_added_meanwhile,
+            )
             continue
         live_type = type_meta.field_types[defined.index(name)]
         if not text.same_cql_type(live_type, cql_type):
-            msg = format_log_context('Existing user type {0} has field "{1}" with a type ({2}) '
-                                     "differing from the model user type ({3}). UserType should "
-                                     "be updated.", keyspace=ks_name, connection=connection)
+            msg = format_log_context(
+                'Existing user type {0} has field "{1}" with a type ({2}) '
+                "differing from the model user type ({3}). UserType should "
+                "be updated.",
+                keyspace=ks_name,
+                connection=connection,
+            )
             msg = msg.format(qualified, name, live_type, cql_type)
             warnings.warn(msg, stacklevel=4)
             log.warning(msg)
     type_model.register_for_keyspace(ks_name, connection=connection)
     unreferenced = set(defined) - {name for name, _ in wanted}
     if unreferenced:
-        log.info(format_log_context("Type %s has fields not referenced by model: %s",
-                                    keyspace=ks_name, connection=connection),
-                 qualified, unreferenced)
+        log.info(
+            format_log_context(
+                "Type %s has fields not referenced by model: %s",
+                keyspace=ks_name,
+                connection=connection,
+            ),
+            qualified,
+            unreferenced,
+        )
     elif len(defined) == len(wanted):
-        log.info(format_log_context("Type %s did not require synchronization", keyspace=ks_name,
-                                    connection=connection), qualified)
+        log.info(
+            format_log_context(
+                "Type %s did not require synchronization", keyspace=ks_name, connection=connection
+            ),
+            qualified,
+        )
 
 
 def get_create_type(type_model: Any, keyspace: str) -> str:

@@ -26,6 +26,12 @@ from cassandra.metadata import protect_name
 
 from coodie_compat import CQLEngineException, ValidationError, _bridge, columns, connection, query
 from coodie_compat import _model_meta as meta
+from coodie_compat._input_errors import (
+    check_counter_deltas,
+    check_partition_key,
+    plain_key,
+    qualify,
+)
 from coodie_compat._instance_state import (
     LazyValues,
     ModelPlan,
@@ -120,6 +126,8 @@ class BaseModel:
 
     _timestamp: Any = None
     _if_not_exists = False
+    _has_counter = False  # the metaclass sets these from the columns
+    _sized_partition_keys: tuple[tuple[str, Any], ...] = ()  # see _check_partition_key
     _if_exists = False
     _table_name: str | None = None  # cache of the name, filled on first use
     _connection: str | None = None
@@ -246,13 +254,35 @@ class BaseModel:
         self._values[name].value = value
 
     def validate(self) -> None:
-        """Clean and validate every value, re-applying defaults to implicit Nones."""
-        for manager in self._values.values():
-            col = manager.column
-            value = manager.getval()
-            if value is None and not manager.explicit and col.has_default:
-                value = col.get_default()
-            manager.value = col.validate(value)
+        """Clean and validate every value, re-applying defaults to implicit Nones.
+
+        Errors name the model and the column (``CItem.tiny 300 is out of
+        range...``).  Counter changes must fit a bigint, and the partition key
+        must be neither empty nor over 65535 bytes serialized.
+        """
+        managers = self._values
+        manager = value = None
+        try:
+            for manager in managers.values():
+                col = manager.column
+                value = manager.getval()
+                if value is None and not manager.explicit and col.has_default:
+                    value = col.get_default()
+                manager.value = col.validate(value)
+        except CQLEngineException as exc:
+            column = manager.column.column_name  # type: ignore[union-attr]
+            qualify(exc, type(self).__name__, column, value)
+            raise
+        if self._has_counter:
+            check_counter_deltas(type(self).__name__, managers.values())
+        keys = self._sized_partition_keys
+        if keys and (len(keys) > 1 or not plain_key(managers[keys[0][0]].value)):
+            self._check_partition_key()
+
+    def _check_partition_key(self) -> None:
+        """Refuse an empty partition key, or one over 65535 bytes (text, blob... keys)."""
+        keys = self._sized_partition_keys
+        check_partition_key(type(self).__name__, ((c, getattr(self, n)) for n, c in keys))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)
@@ -305,7 +335,7 @@ class BaseModel:
         """
         extra = set(kwargs) - set(cls._columns)
         if extra:
-            raise ValidationError(f"Incorrect columns passed: {extra}")
+            raise ValidationError(f"{cls.__name__}: Incorrect columns passed: {extra}")
         return cls.objects.create(**kwargs)
 
     @classmethod
@@ -377,6 +407,8 @@ class BaseModel:
 
     def delete(self) -> None:
         """Delete the instance's row."""
+        if self._sized_partition_keys:
+            self._check_partition_key()
         self._dml().delete()
 
     def get_changed_columns(self) -> list[str]:
@@ -411,8 +443,13 @@ class ModelMetaClass(type):
     """Turns ``Column`` attributes into descriptors and derives the table layout once."""
 
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
-        meta.class_defaults(attrs)
-        layout = meta.build_layout(name, bases, attrs, BaseModel.__dict__)
+        try:
+            meta.check_declared_names(name, attrs)
+            meta.class_defaults(attrs)
+            layout = meta.build_layout(name, bases, attrs, BaseModel.__dict__)
+        except CQLEngineException as exc:
+            qualify(exc, name)
+            raise
         attrs.update(layout.class_attributes(ColumnDescriptor))
         qualname = attrs.get("__qualname__", name)
         module = attrs.get("__module__", __name__)

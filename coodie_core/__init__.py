@@ -26,11 +26,15 @@ from coodie_core.errors import (
     DoesNotExist,
     IncompatibleSchemaChange,
     InvalidIdentifier,
+    InvalidKey,
     InvalidQuery,
+    InvalidTableOption,
     InvalidValue,
     LWTException,
     ModelDefinitionError,
     MultipleObjectsReturned,
+    NotEnoughReplicas,
+    StaleConnection,
     UnknownField,
 )
 from coodie_core.execution import (
@@ -38,6 +42,7 @@ from coodie_core.execution import (
     arun,
     connect,
     get_connection,
+    reconnect_after_fork,
     register_connection,
     run,
     unregister_connection,
@@ -68,6 +73,7 @@ from coodie_core.management import (
 from coodie_core.meta import ColumnMeta, TableMeta, TableSettings
 from coodie_core.operations import Operation, Options, Page
 from coodie_core.queryset import QuerySet
+from coodie_core.retry import IdempotenceAwareRetryPolicy
 from coodie_core.schema import NetworkTopologyStrategy, SimpleStrategy
 from coodie_core.usertype import UserType
 
@@ -87,11 +93,14 @@ __all__ = [
     "Double",
     "Float32",
     "Frozen",
+    "IdempotenceAwareRetryPolicy",
     "IncompatibleSchemaChange",
     "Indexed",
     "Int",
     "InvalidIdentifier",
+    "InvalidKey",
     "InvalidQuery",
+    "InvalidTableOption",
     "InvalidValue",
     "LWTException",
     "LWTResult",
@@ -99,6 +108,7 @@ __all__ = [
     "ModelDefinitionError",
     "MultipleObjectsReturned",
     "NetworkTopologyStrategy",
+    "NotEnoughReplicas",
     "Operation",
     "Options",
     "Page",
@@ -106,6 +116,7 @@ __all__ = [
     "QuerySet",
     "SimpleStrategy",
     "SmallInt",
+    "StaleConnection",
     "Static",
     "TableMeta",
     "TableSettings",
@@ -127,6 +138,7 @@ __all__ = [
     "drop_keyspace",
     "drop_table",
     "get_connection",
+    "reconnect_after_fork",
     "register_connection",
     "run",
     "sync_table",

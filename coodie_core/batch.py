@@ -70,23 +70,29 @@ class BatchWriter:
         self.timestamp = microseconds("BatchWriter", timestamp)
         self._ops: list[Operation[Any]] = []
 
-    def add(self, op: Operation[Any], *, counter: bool = False) -> BatchWriter:
+    def add(
+        self, op: Operation[Any], *, counter: bool = False, model: str | None = None
+    ) -> BatchWriter:
         """Add any write operation (``*_op()`` of a document or queryset).
 
         ``counter=True`` marks a counter update (allowed only in a COUNTER batch).
+        ``model`` names the write's model in errors (else its table is named); the
+        document methods below pass it.
         """
         statement = op.statement
         if not isinstance(statement, (Insert, Update, Delete)):
             raise InvalidQuery(f"a batch takes inserts, updates and deletes, not {statement!r}")
+        owner = model or f"table {statement.table.keyspace}.{statement.table.name}"
         if self._ops and op.connection != self._ops[0].connection:
-            raise InvalidQuery("a batch runs on one connection; these writes use two")
+            raise InvalidQuery(f"{owner}: a batch runs on one connection; these writes use two")
         if counter != (self.kind == "COUNTER") and not (
             self.kind == "COUNTER" and isinstance(statement, Delete)
         ):
             what = "a counter update" if counter else "a non-counter write"
-            raise InvalidQuery(f"{what} cannot go in a {self.kind} batch")
+            hint = "BatchWriter('COUNTER')" if counter else "a LOGGED or UNLOGGED batch"
+            raise InvalidQuery(f"{owner}: {what} cannot go in a {self.kind} batch; use {hint}")
         if self.timestamp is not None and _conditional(statement):
-            raise InvalidQuery("a batch with a timestamp cannot hold conditional writes")
+            raise InvalidQuery(f"{owner}: a batch with a timestamp cannot hold conditional writes")
         self._ops.append(op)
         return self
 
@@ -95,28 +101,28 @@ class BatchWriter:
     ) -> BatchWriter:
         """Add ``doc.save()`` (nothing when a loaded document has no change)."""
         op = doc.changes_op(ttl=ttl, timestamp=timestamp)
-        return self if op is None else self.add(op)
+        return self if op is None else self.add(op, model=type(doc).__name__)
 
     def insert(self, doc: Document, *, ttl: int | None = None) -> BatchWriter:
         """Add ``doc.insert()`` (``IF NOT EXISTS``)."""
-        return self.add(doc.save_op(ttl=ttl, if_not_exists=True))
+        return self.add(doc.save_op(ttl=ttl, if_not_exists=True), model=type(doc).__name__)
 
     def update(self, doc: Document, **values: Any) -> BatchWriter:
         """Add ``doc.update(**values)`` (same options); values are set on ``doc``
         once the batch is applied."""
-        return self.add(doc.update_op(**values))
+        return self.add(doc.update_op(**values), model=type(doc).__name__)
 
     def increment(self, doc: Document, **deltas: int) -> BatchWriter:
         """Add ``doc.increment(**deltas)`` (use ``kind="COUNTER"``)."""
-        return self.add(doc.increment_op(**deltas), counter=True)
+        return self.add(doc.increment_op(**deltas), counter=True, model=type(doc).__name__)
 
     def decrement(self, doc: Document, **deltas: int) -> BatchWriter:
         """Add ``doc.decrement(**deltas)`` (use ``kind="COUNTER"``)."""
-        return self.add(doc.decrement_op(**deltas), counter=True)
+        return self.add(doc.decrement_op(**deltas), counter=True, model=type(doc).__name__)
 
     def delete(self, doc: Document, **options: Any) -> BatchWriter:
         """Add ``doc.delete(**options)``."""
-        return self.add(doc.delete_op(**options))
+        return self.add(doc.delete_op(**options), model=type(doc).__name__)
 
     def __len__(self) -> int:
         return len(self._ops)

@@ -298,7 +298,8 @@ def check_value(cql_type: str, value: object) -> str | None:
     """Return why ``value`` cannot be stored as ``cql_type``, or None if it can.
 
     Checks what Pydantic cannot know: integer ranges per CQL integer type, ascii
-    text, vector dimension; recursing into collections and tuples.
+    text, version-1 UUIDs for timeuuid, vector dimension; recursing into
+    collections and tuples.
     """
     checker = value_checker(cql_type)
     return None if checker is None or value is None else checker(value)
@@ -318,6 +319,8 @@ def _checker(node: TypeNode) -> Checker | None:
         return _int_checker(name)
     if name == "ascii":
         return _check_ascii
+    if name == "timeuuid":
+        return _check_timeuuid
     if name == "vector":
         return _vector_checker(int(node.params[1].name))
     if name in ("list", "set"):
@@ -343,6 +346,14 @@ def _int_checker(name: str) -> Checker:
 
 def _check_ascii(value: Any) -> str | None:
     return "not ascii text" if isinstance(value, str) and not value.isascii() else None
+
+
+def _check_timeuuid(value: Any) -> str | None:
+    # the version nibble, as the server checks it (``UUID.version`` costs more)
+    if isinstance(value, uuid.UUID) and (value.int >> 76) & 0xF != 1:
+        version = (value.int >> 76) & 0xF
+        return f"timeuuid needs a version-1 (time-based) UUID, not version {version}"
+    return None
 
 
 def _vector_checker(size: int) -> Checker:

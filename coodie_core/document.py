@@ -45,9 +45,13 @@ class Document(pydantic.BaseModel):
     Declare keys with ``Annotated`` markers from :mod:`coodie_core.fields` and table
     settings in an inner ``Settings`` class (``name``, ``keyspace``, ``connection``,
     ``abstract`` and table options such as ``default_time_to_live``).
+
+    An unknown keyword (``Item(bodyy=...)``) is refused (``extra="forbid"``), so a
+    typo never silently drops a value; rows read from a table with more columns
+    than the model load the model's columns only.
     """
 
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True, extra="forbid")
 
     DoesNotExist: ClassVar[type[errors.DoesNotExist]] = errors.DoesNotExist
     MultipleObjectsReturned: ClassVar[type[errors.MultipleObjectsReturned]] = (
@@ -68,6 +72,18 @@ class Document(pydantic.BaseModel):
         lambda self, value: set_state(self, "_partial", value),
         doc="True for a document loaded with ``only``/``defer``.",
     )
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Attach :func:`_fill_discriminator` to a class whose ``Settings`` set a
+        ``discriminator_value`` (before Pydantic collects the validators): only
+        there, since a model validator costs every construction."""
+        super().__init_subclass__(**kwargs)
+        settings = cls.__dict__.get("Settings")
+        value = vars(settings).get("discriminator_value") if isinstance(settings, type) else None
+        if value is not None and not hasattr(cls, "_fill_discriminator"):
+            fill: Any = classmethod(_fill_discriminator)
+            validator = pydantic.model_validator(mode="before")(fill)
+            type.__setattr__(cls, "_fill_discriminator", validator)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -123,19 +139,6 @@ class Document(pydantic.BaseModel):
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as Pydantic models are
 
-    @pydantic.model_validator(mode="before")
-    @classmethod
-    def _fill_discriminator(cls, data: Any) -> Any:
-        """A subclass in single-table inheritance writes its own discriminator value."""
-        settings = cls.__table_settings__
-        name, value = settings.discriminator, settings.discriminator_value
-        if name is not None and value is not None and isinstance(data, dict):
-            if name not in data:
-                return {**data, name: value}
-            if data[name] != value:
-                raise ValueError(f"{name} must be {value!r} for {cls.__name__}")
-        return data
-
     @pydantic.model_validator(mode="after")
     def _check_cql_values(self) -> Self:
         """Reject values Pydantic accepts but the CQL type cannot hold (int ranges...).
@@ -152,7 +155,8 @@ class Document(pydantic.BaseModel):
             if value is not None:
                 problem = check(value)
                 if problem is not None:
-                    raise ValueError(f"{name}: {problem}")
+                    # the value goes in the message: Pydantic shortens input_value
+                    raise ValueError(f"{name}: invalid value {_shown(value)}: {problem}")
         return self
 
     # -- queries --------------------------------------------------------------------
@@ -378,6 +382,25 @@ class Document(pydantic.BaseModel):
     async def awritetime_of(self, name: str) -> int | None:
         """When this row's ``name`` cell was written (see :meth:`writetime_of`)."""
         return await self._by_key().awritetime_of(name)
+
+
+def _fill_discriminator(cls: type[Document], data: Any) -> Any:
+    """A subclass in single-table inheritance writes its own discriminator value
+    (a ``mode="before"`` model validator, see ``Document.__init_subclass__``)."""
+    settings = cls.__table_settings__
+    name, value = settings.discriminator, settings.discriminator_value
+    if name is not None and value is not None and isinstance(data, dict):
+        if name not in data:
+            return {**data, name: value}
+        if data[name] != value:
+            raise ValueError(f"{name} must be {value!r} for {cls.__name__}")
+    return data
+
+
+def _shown(value: object, limit: int = 500) -> str:
+    """``repr(value)``, cut to ``limit`` characters (a value can be a long collection)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def _error_type(model: type, name: str, base: type[Exception]) -> Any:

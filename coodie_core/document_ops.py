@@ -18,6 +18,7 @@ from cassandra.query import UNSET_VALUE
 from coodie_core.changes import SCALAR_TYPES, changed_assignments, snapshot_value
 from coodie_core.errors import InvalidQuery, InvalidValue
 from coodie_core.execution import resolve_table
+from coodie_core.key_size import check_key
 from coodie_core.lwt import LWTResult, conditions, lwt_reader
 from coodie_core.meta import TableMeta
 from coodie_core.operations import DEFAULT_OPTIONS, Operation, Options
@@ -60,7 +61,8 @@ def key_where(doc: Document) -> tuple[Where, ...]:
 
 
 def _checked_keys(doc: Document, table: TableMeta) -> dict[str, object]:
-    """Every primary key value of ``doc``, checked, in key order."""
+    """Every primary key value of ``doc``, checked (an empty partition key or a key
+    over 65535 bytes is refused too), in key order."""
     current = doc.__dict__
     checked = {}
     for column in table.primary_key:
@@ -68,6 +70,8 @@ def _checked_keys(doc: Document, table: TableMeta) -> dict[str, object]:
         if value is None:
             raise InvalidValue(table.model_name, column.name, value, "key value is missing")
         checked[column.name] = column.check(value)
+    if table.sized_keys:
+        check_key(table, checked)
     return checked
 
 

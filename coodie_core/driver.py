@@ -11,6 +11,12 @@ profile names: requests carry :class:`TupleRows`, the default profile with
 ``tuple_factory`` (decoders read by position; the column names travel with the
 page). A session in the driver's legacy configuration mode cannot take a profile
 per request; there the session's own rows (named tuples, dicts...) are used.
+
+Idempotence is decided once per prepared statement (:func:`mark_prepared`, from
+the statement's shape and the column types the server reports for its bind
+markers): bound statements inherit the prepared statement's ``is_idempotent``
+and ``retry_policy``, so binding costs nothing more. A batch is idempotent when
+all its parts are.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from cassandra.cluster import (
     ResultSet,
     Session,
 )
+from cassandra.cqltypes import CounterColumnType, ListType
+from cassandra.policies import RetryPolicy
 from cassandra.protocol import PrepareMessage
 from cassandra.query import (
     BatchStatement,
@@ -38,14 +46,17 @@ from cassandra.query import (
 
 from coodie_core.operations import DEFAULT_OPTIONS as _DEFAULTS
 from coodie_core.operations import Options, ResultPage
+from coodie_core.statements import Batch, Statement, is_idempotent
 
 __all__ = [
     "TupleRows",
+    "accumulating_columns",
     "aexecute",
     "aprepare",
     "bind",
     "bind_batch",
     "execute",
+    "mark_prepared",
     "page_of",
     "prepare",
     "profile_for",
@@ -139,6 +150,31 @@ async def aprepare(session: Session, cql: str) -> PreparedStatement:
     return statement
 
 
+def accumulating_columns(prepared: Any) -> frozenset[str]:
+    """The bind markers of ``prepared`` named after a counter or a list column:
+    where ``c = c + ?`` and ``c = c - ?`` accumulate instead of setting."""
+    names = []
+    for spec in getattr(prepared, "column_metadata", None) or ():
+        cql_type = spec[3]
+        if isinstance(cql_type, type) and issubclass(cql_type, (CounterColumnType, ListType)):
+            names.append(spec[2])
+    return frozenset(names)
+
+
+def mark_prepared(
+    prepared: Any, statement: Statement | Batch, guard: RetryPolicy | None = None
+) -> None:
+    """Set ``prepared.is_idempotent`` for ``statement``'s shape; when it is not
+    idempotent and ``guard`` is given, make ``guard`` its retry policy."""
+    idempotent = is_idempotent(statement, accumulating_columns(prepared))
+    try:
+        prepared.is_idempotent = idempotent
+        if not idempotent and guard is not None:
+            prepared.retry_policy = guard
+    except AttributeError:  # a test double without these attributes
+        pass
+
+
 def _apply(statement: Any, options: Options) -> Any:
     if options.consistency is not None:
         statement.consistency_level = options.consistency
@@ -155,24 +191,39 @@ def bind(prepared: PreparedStatement, values: Sequence[object], options: Options
     return bound if options is _DEFAULTS else _apply(bound, options)
 
 
+_BATCH_TYPES = {
+    "LOGGED": BatchType.LOGGED,
+    "UNLOGGED": BatchType.UNLOGGED,
+    "COUNTER": BatchType.COUNTER,
+}
+
+
 def bind_batch(
-    kind: str, parts: Sequence[tuple[PreparedStatement, Sequence[object]]], options: Options
+    kind: str,
+    parts: Sequence[tuple[PreparedStatement, Sequence[object]]],
+    options: Options,
+    guard: RetryPolicy | None = None,
 ) -> Request:
-    """A driver ``BatchStatement`` of bound prepared statements."""
-    batch_type = {
-        "LOGGED": BatchType.LOGGED,
-        "UNLOGGED": BatchType.UNLOGGED,
-        "COUNTER": BatchType.COUNTER,
-    }[kind]
-    batch = BatchStatement(batch_type=batch_type)
+    """A driver ``BatchStatement`` of bound prepared statements, idempotent when
+    every part is (else carrying ``guard`` as its retry policy, when given)."""
+    batch = BatchStatement(batch_type=_BATCH_TYPES[kind])
+    idempotent = True
     for prepared, values in parts:
         batch.add(prepared, tuple(values))
+        idempotent = idempotent and bool(getattr(prepared, "is_idempotent", False))
+    batch.is_idempotent = idempotent
+    if not idempotent and guard is not None:
+        batch.retry_policy = guard
     return _apply(batch, options)
 
 
-def simple(cql: str, options: Options) -> Request:
-    """An unprepared statement, for DDL only (DDL takes no bind markers)."""
-    return _apply(SimpleStatement(cql), options)
+def simple(cql: str, options: Options, guard: RetryPolicy | None = None) -> Request:
+    """An unprepared statement, for DDL only (DDL takes no bind markers). Schema
+    changes are not marked idempotent; ``guard``, when given, is its retry policy."""
+    statement = SimpleStatement(cql)
+    if guard is not None:
+        statement.retry_policy = guard
+    return _apply(statement, options)
 
 
 def _kwargs(options: Options, profile: Any) -> dict[str, Any]:

@@ -7,17 +7,26 @@ the field and the offending value where those exist.
 
 from __future__ import annotations
 
+from typing import Any
+
+from cassandra import ConsistencyLevel, Unavailable
+from cassandra.cluster import NoHostAvailable
+
 __all__ = [
     "ConnectionNotFound",
     "CoodieError",
     "DoesNotExist",
     "IncompatibleSchemaChange",
     "InvalidIdentifier",
+    "InvalidKey",
     "InvalidQuery",
+    "InvalidTableOption",
     "InvalidValue",
     "LWTException",
     "ModelDefinitionError",
     "MultipleObjectsReturned",
+    "NotEnoughReplicas",
+    "StaleConnection",
     "UnknownField",
 ]
 
@@ -94,3 +103,72 @@ class LWTException(CoodieError):
     def __init__(self, existing: dict[str, object]) -> None:
         self.existing = existing
         super().__init__(f"conditional write not applied; existing values {existing!r}")
+
+
+class NotEnoughReplicas(CoodieError, Unavailable, NoHostAvailable):  # type: ignore[misc]
+    """Too few replicas alive for the consistency level asked: the coordinator
+    refused the request before sending it to any replica, so nothing was applied.
+
+    Also a ``cassandra.Unavailable``, with its ``consistency``,
+    ``required_replicas`` and ``alive_replicas``. The driver's default retry
+    policy tries the next host once, so the refusal usually reaches coodie
+    wrapped in ``NoHostAvailable``: it stays one (code that caught it keeps
+    working), with that map (host to the error it answered) as ``errors``; the
+    message quotes the server's answer.
+    """
+
+    def __init__(
+        self,
+        consistency: int | None,
+        required_replicas: int | None,
+        alive_replicas: int | None,
+        detail: str = "",
+        errors: dict[Any, BaseException] | None = None,
+    ) -> None:
+        self.consistency = consistency
+        self.required_replicas = required_replicas
+        self.alive_replicas = alive_replicas
+        self.detail = detail
+        self.errors = dict(errors or {})
+        level = ConsistencyLevel.value_to_name.get(consistency, consistency)
+        message = (
+            f"not enough replicas alive for consistency {level}: "
+            f"{required_replicas} required, {alive_replicas} alive"
+        )
+        Exception.__init__(self, f"{message} ({detail})" if detail else message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = (self.consistency, self.required_replicas, self.alive_replicas, self.detail)
+        return (type(self), args)
+
+
+class StaleConnection(ConnectionNotFound):
+    """A connection registered from a driver session before ``os.fork()``: the
+    session's sockets and threads belong to the parent process, so the worker must
+    register the connection again (coodie rebuilds only the ones it created)."""
+
+
+class InvalidTableOption(ModelDefinitionError):
+    """A table option (``Settings`` or ``__options__``) the server would refuse:
+    an unknown name, a value that is no CQL literal, or one outside the option's
+    rules. ``owner`` is the model that declares it."""
+
+    def __init__(self, owner: str, option: str, value: object, reason: str) -> None:
+        self.owner = owner
+        self.option = option
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{owner}: table option {option} = {value!r}: {reason}")
+
+
+class InvalidKey(InvalidValue):
+    """A key value Cassandra refuses: an empty partition key, or a key longer than
+    65535 bytes once serialized. The message shows at most the start of the value."""
+
+    def __init__(self, model: str, field: str, value: object, reason: str) -> None:
+        super().__init__(model, field, value, reason)
+        shown = repr(value)
+        if isinstance(value, (str, bytes)) and len(shown) > 40:
+            unit = "characters" if isinstance(value, str) else "bytes"
+            shown = f"{shown[:30]}... ({len(value)} {unit})"
+        self.args = (f"{model}.{field}: invalid key value {shown}: {reason}",)

@@ -1,25 +1,54 @@
-"""Named connections and the one place operations are executed.
+"""The one place operations are executed (and the connection API, re-exported).
 
-A :class:`Connection` owns a driver session, an optional default keyspace and a
-bounded LRU of prepared statements keyed by CQL text. Because statements render
-every variable (TTL, TIMESTAMP and LIMIT included) as a bind marker, the cache
-holds one entry per statement shape. :func:`run` and :func:`arun` are the sync
-and asyncio entry points; everything else is shared.
+Connections live in :mod:`coodie_core.connections`: each owns a driver session,
+an optional default keyspace and a bounded LRU of prepared statements keyed by
+CQL text. Because statements render every variable (TTL, TIMESTAMP and LIMIT
+included) as a bind marker, the cache holds one entry per statement shape.
+:func:`run` and :func:`arun` are the sync and asyncio entry points; everything
+else is shared.
+
+Each prepared statement is marked idempotent or not once, when it is prepared
+(:func:`coodie_core.driver.mark_prepared`), and the driver's retry policy is made
+idempotence-aware (:mod:`coodie_core.retry`): on clusters :func:`connect` creates,
+the default profile's policy is wrapped; on sessions the application registers,
+non-idempotent statements carry a :class:`~coodie_core.retry.SessionRetryGuard`.
+A request refused for lack of live replicas raises
+:class:`~coodie_core.errors.NotEnoughReplicas`.
+
+A statement whose table took its keyspace from another connection's default
+(``QuerySet.using(name)``) is re-aimed at the keyspace of the connection it runs
+on. After ``os.fork()``, see :func:`reconnect_after_fork`.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, TypeVar
 
-from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, Session
+from cassandra import Unavailable
+from cassandra.cluster import EXEC_PROFILE_DEFAULT, NoHostAvailable
 from cassandra.query import PreparedStatement
 
 from coodie_core import driver
-from coodie_core.errors import ConnectionNotFound, InvalidQuery
-from coodie_core.identifiers import validate_name
+from coodie_core.connections import (  # the private names: state tests reset through here
+    DEFAULT_CACHE_SIZE,
+    Connection,
+    PreparedCache,
+    _connections,  # noqa: F401
+    _default,  # noqa: F401
+    _forked,  # noqa: F401
+    _owner,  # noqa: F401
+    connect,
+    defer_after_fork,
+    forget_prepared,
+    get_connection,
+    is_inherited,
+    reconnect_after_fork,
+    register_connection,
+    unregister_connection,
+)
+from coodie_core.errors import InvalidQuery
+from coodie_core.failures import unavailable_error
 from coodie_core.meta import TableMeta
 from coodie_core.operations import Operation, Options, ResultPage
 from coodie_core.statements import (
@@ -35,11 +64,16 @@ from coodie_core.statements import (
 )
 
 __all__ = [
+    "DEFAULT_CACHE_SIZE",
     "Connection",
     "PreparedCache",
     "arun",
     "connect",
+    "defer_after_fork",
+    "forget_prepared",
     "get_connection",
+    "is_inherited",
+    "reconnect_after_fork",
     "register_connection",
     "resolve_table",
     "run",
@@ -47,171 +81,78 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-DEFAULT_CACHE_SIZE = 512
-
-
-class PreparedCache:
-    """A bounded least-recently-used map from CQL text to prepared statements."""
-
-    def __init__(self, maxsize: int = DEFAULT_CACHE_SIZE) -> None:
-        if maxsize < 1:
-            raise ValueError("maxsize must be positive")
-        self.maxsize = maxsize
-        self._items: OrderedDict[str, PreparedStatement] = OrderedDict()
-
-    def get(self, cql: str) -> PreparedStatement | None:
-        """The cached statement for ``cql`` (marking it recently used), or None."""
-        item = self._items.get(cql)
-        if item is not None:
-            self._items.move_to_end(cql)
-        return item
-
-    def put(self, cql: str, prepared: PreparedStatement) -> None:
-        """Cache a statement, evicting the least recently used beyond ``maxsize``."""
-        self._items[cql] = prepared
-        self._items.move_to_end(cql)
-        while len(self._items) > self.maxsize:
-            self._items.popitem(last=False)
-
-    def statements(self) -> list[str]:
-        """The cached CQL texts, least recently used first."""
-        return list(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __contains__(self, cql: object) -> bool:
-        return cql in self._items
-
-
-@dataclass
-class Connection:
-    """A named driver session with its own prepared-statement cache."""
-
-    name: str
-    session: Session
-    keyspace: str | None = None
-    cache: PreparedCache = field(default_factory=PreparedCache)
-    _tuple_rows: driver.TupleRows | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
-
-    def __post_init__(self) -> None:
-        try:
-            self._tuple_rows = driver.TupleRows(self.session.cluster)
-        except (AttributeError, KeyError):  # no cluster or no default profile: keep its rows
-            self._tuple_rows = None
-
-    def default_keyspace(self) -> str | None:
-        """The connection's keyspace, else the session's current keyspace."""
-        return self.keyspace or getattr(self.session, "keyspace", None)
-
-    def profile(self) -> Any:
-        """The execution profile coodie's requests use on this session: tuple rows
-        (see :mod:`coodie_core.driver`), or the default one in legacy mode."""
-        return driver.profile_for(self.session, self._tuple_rows)
-
-
-# The connection registry: the only module-level mutable state in coodie_core.
-_connections: dict[str, Connection] = {}
-_default: list[str] = []
-
-
-def register_connection(
-    name: str,
-    session: Session,
-    *,
-    keyspace: str | None = None,
-    default: bool | None = None,
-    cache_size: int = DEFAULT_CACHE_SIZE,
-) -> Connection:
-    """Register ``session`` under ``name``; the first one registered is the default.
-
-    ``default=True`` makes this one the default. ``keyspace`` is used by models whose
-    ``Settings`` name none.
-    """
-    if keyspace is not None:
-        validate_name(keyspace, "keyspace")
-    conn = Connection(name, session, keyspace, PreparedCache(cache_size))
-    _connections[name] = conn
-    if default or not _default:
-        _default[:] = [name]
-    return conn
-
-
-def connect(
-    hosts: Sequence[str],
-    name: str = "default",
-    *,
-    keyspace: str | None = None,
-    default: bool | None = None,
-    **cluster_options: Any,
-) -> Connection:
-    """Create a ``Cluster`` for ``hosts``, connect, and register the session."""
-    session = Cluster(list(hosts), **cluster_options).connect()
-    return register_connection(name, session, keyspace=keyspace, default=default)
-
-
-def unregister_connection(name: str, *, shutdown: bool = False) -> None:
-    """Forget a connection (optionally shutting its cluster down)."""
-    conn = _connections.pop(name, None)
-    if conn is None:
-        raise ConnectionNotFound(f"no connection named {name!r}")
-    if _default == [name]:
-        _default[:] = list(_connections)[:1]
-    if shutdown:
-        conn.session.cluster.shutdown()
-
-
-def get_connection(name: str | None = None) -> Connection:
-    """The connection called ``name``, or the default one when ``name`` is None."""
-    key = name if name is not None else (_default[0] if _default else None)
-    if key is None or key not in _connections:
-        known = ", ".join(sorted(_connections)) or "none registered"
-        raise ConnectionNotFound(f"no connection named {key!r} ({known})")
-    return _connections[key]
+W = TypeVar("W", bound=Select | Insert | Update | Delete)
 
 
 class _Unprepared(Exception):
     """Raised by :func:`_request` when a statement is not prepared yet (async front)."""
 
-    def __init__(self, cql: str) -> None:
+    def __init__(self, cql: str, statement: Statement) -> None:
         super().__init__(cql)
         self.cql = cql
+        self.statement = statement
 
 
-def _request(conn: Connection, op: Operation[Any], options: Options, block: bool) -> Any:
-    """The driver request for ``op``; statements missing from the connection's
+def _request(conn: Connection, statement: Statement | Batch, options: Options, block: bool) -> Any:
+    """The driver request for ``statement``; statements missing from the connection's
     cache are prepared here when ``block``, else :class:`_Unprepared` is raised."""
-    statement = op.statement
     if isinstance(statement, Ddl):
-        return driver.simple(statement.cql, options)
+        return driver.simple(statement.cql, options, conn.guard)
     if isinstance(statement, Batch):
         parts = []
         for child in statement.statements:
             cql, values = render(child)
-            parts.append((_prepared(conn, cql, block), values))
-        return driver.bind_batch(statement.kind, parts, options)
+            parts.append((_prepared(conn, cql, child, block), values))
+        return driver.bind_batch(statement.kind, parts, options, conn.guard)
     cql, values = render(statement)
-    return driver.bind(_prepared(conn, cql, block), values, options)
+    return driver.bind(_prepared(conn, cql, statement, block), values, options)
 
 
-def _prepared(conn: Connection, cql: str, block: bool) -> PreparedStatement:
+def _prepared(conn: Connection, cql: str, statement: Statement, block: bool) -> PreparedStatement:
     prepared = conn.cache.get(cql)
     if prepared is None:
         if not block:
-            raise _Unprepared(cql)
+            raise _Unprepared(cql, statement)
         prepared = driver.prepare(conn.session, cql)
-        conn.cache.put(cql, prepared)
+        _keep(conn, cql, prepared, statement)
     return prepared
 
 
-async def _arequest(conn: Connection, op: Operation[Any], options: Options) -> Any:
+def _keep(conn: Connection, cql: str, prepared: PreparedStatement, statement: Statement) -> None:
+    """Cache a statement just prepared, marked idempotent or not (once per shape)."""
+    driver.mark_prepared(prepared, statement, conn.guard)
+    conn.cache.put(cql, prepared)
+
+
+async def _arequest(conn: Connection, statement: Statement | Batch, options: Options) -> Any:
     while True:
         try:
-            return _request(conn, op, options, False)
+            return _request(conn, statement, options, False)
         except _Unprepared as missing:
-            conn.cache.put(missing.cql, await driver.aprepare(conn.session, missing.cql))
+            prepared = await driver.aprepare(conn.session, missing.cql)
+            _keep(conn, missing.cql, prepared, missing.statement)
+
+
+def _aimed(conn: Connection, statement: Statement | Batch) -> Statement | Batch:
+    """``statement`` with its table in ``conn``'s keyspace when the table took its
+    keyspace from another connection's default (``QuerySet.using``)."""
+    table: Table | None = getattr(statement, "table", None)
+    if table is not None:  # the common case: one attribute compared
+        if table.via is None or table.via == conn.name:
+            return statement
+        return _aimed_at(conn, statement)  # type: ignore[type-var]
+    if isinstance(statement, Batch):
+        children = tuple(_aimed_at(conn, child) for child in statement.statements)
+        if any(a is not b for a, b in zip(children, statement.statements, strict=True)):
+            return replace(statement, statements=children)
+    return statement
+
+
+def _aimed_at(conn: Connection, statement: W) -> W:
+    table = statement.table
+    if table.via is None or table.via == conn.name:
+        return statement
+    return replace(statement, table=_table_for(conn, table.name))
 
 
 def _merged(pages: list[ResultPage]) -> ResultPage:
@@ -241,82 +182,117 @@ def run(op: Operation[T]) -> T:
 
     With ``fetch_all`` every page is fetched; when the reader decodes page by page
     (documents), the next page is requested before the current one is decoded,
-    so decoding overlaps the server's work on the next page.
+    so decoding overlaps the server's work on the next page. A request refused
+    for lack of live replicas raises :class:`~coodie_core.errors.NotEnoughReplicas`.
     """
     conn = get_connection(op.connection)
-    options, profile = op.options, _profile(conn, op.statement)
-    page = driver.execute(conn.session, _request(conn, op, options, True), options, profile)
-    if not op.fetch_all or page.paging_state is None:
-        return op.result(page)
-    decode_all = getattr(op.result, "decode_all", None)
-    if decode_all is None:
-        pages = [page]
-        while page.paging_state is not None:
-            options = replace(options, paging_state=page.paging_state)
-            request = _request(conn, op, options, True)
-            page = driver.execute(conn.session, request, options, profile)
-            pages.append(page)
-        return op.result(_merged(pages))
-    items: list[Any] = []
-    while True:
-        future = None
-        if page.paging_state is not None:  # ask for the next page, then decode this one
-            options = replace(options, paging_state=page.paging_state)
-            request = _request(conn, op, options, True)
-            future = driver.send(conn.session, request, options, profile)
-        items.extend(decode_all(page.rows))
-        if future is None:
-            return items  # type: ignore[return-value]
-        page = driver.result_of(future)
+    statement = _aimed(conn, op.statement)
+    options, profile = op.options, _profile(conn, statement)
+    try:
+        page = driver.execute(
+            conn.session, _request(conn, statement, options, True), options, profile
+        )
+        if not op.fetch_all or page.paging_state is None:
+            return op.result(page)
+        decode_all = getattr(op.result, "decode_all", None)
+        if decode_all is None:
+            pages = [page]
+            while page.paging_state is not None:
+                options = replace(options, paging_state=page.paging_state)
+                request = _request(conn, statement, options, True)
+                page = driver.execute(conn.session, request, options, profile)
+                pages.append(page)
+            return op.result(_merged(pages))
+        items: list[Any] = []
+        while True:
+            future = None
+            if page.paging_state is not None:  # ask for the next page, then decode this one
+                options = replace(options, paging_state=page.paging_state)
+                request = _request(conn, statement, options, True)
+                future = driver.send(conn.session, request, options, profile)
+            items.extend(decode_all(page.rows))
+            if future is None:
+                return items  # type: ignore[return-value]
+            page = driver.result_of(future)
+    except (NoHostAvailable, Unavailable) as exc:
+        typed = unavailable_error(exc)
+        if typed is None:
+            raise
+        raise typed from exc
 
 
 async def arun(op: Operation[T]) -> T:
     """Asyncio twin of :func:`run`."""
     conn = get_connection(op.connection)
-    options, profile = op.options, _profile(conn, op.statement)
+    statement = _aimed(conn, op.statement)
+    options, profile = op.options, _profile(conn, statement)
     try:
-        request = _request(conn, op, options, False)
-    except _Unprepared:
-        request = await _arequest(conn, op, options)
-    future = driver.send(conn.session, request, options, profile)
-    page = driver.page_of(future, await driver.wait(future))
-    if not op.fetch_all or page.paging_state is None:
-        return op.result(page)
-    decode_all = getattr(op.result, "decode_all", None)
-    pages, items = [page], []
-    while True:
-        pending = None
-        if page.paging_state is not None:  # ask for the next page, then decode this one
-            options = replace(options, paging_state=page.paging_state)
-            request = await _arequest(conn, op, options)
-            pending = driver.send(conn.session, request, options, profile)
-        if decode_all is not None:
-            items.extend(decode_all(page.rows))
-        if pending is None:
-            break
-        page = driver.page_of(pending, await driver.wait(pending))
-        pages.append(page)
-    return items if decode_all is not None else op.result(_merged(pages))  # type: ignore[return-value]
+        try:
+            request = _request(conn, statement, options, False)
+        except _Unprepared:
+            request = await _arequest(conn, statement, options)
+        future = driver.send(conn.session, request, options, profile)
+        page = driver.page_of(future, await driver.wait(future))
+        if not op.fetch_all or page.paging_state is None:
+            return op.result(page)
+        decode_all = getattr(op.result, "decode_all", None)
+        pages, items = [page], []
+        while True:
+            pending = None
+            if page.paging_state is not None:  # ask for the next page, then decode this one
+                options = replace(options, paging_state=page.paging_state)
+                request = await _arequest(conn, statement, options)
+                pending = driver.send(conn.session, request, options, profile)
+            if decode_all is not None:
+                items.extend(decode_all(page.rows))
+            if pending is None:
+                break
+            page = driver.page_of(pending, await driver.wait(pending))
+            pages.append(page)
+        return items if decode_all is not None else op.result(_merged(pages))  # type: ignore[return-value]
+    except (NoHostAvailable, Unavailable) as exc:
+        typed = unavailable_error(exc)
+        if typed is None:
+            raise
+        raise typed from exc
 
 
-def resolve_table(table: TableMeta) -> Table:
-    """The keyspace-qualified name of a model's table on the model's connection.
+def resolve_table(table: TableMeta, connection: str | None = None) -> Table:
+    """The keyspace-qualified name of a model's table.
 
-    The keyspace comes from ``Settings.keyspace``, else the connection's default.
+    The keyspace comes from ``Settings.keyspace``, else the default keyspace of
+    ``connection`` (the model's connection when None). A statement built for one
+    connection and run on another follows the other's keyspace (see :func:`run`).
     """
-    keyspace = table.keyspace or get_connection(table.settings.connection).default_keyspace()
+    keyspace = table.keyspace
+    via = None
+    if not keyspace:
+        conn = get_connection(connection if connection is not None else table.settings.connection)
+        keyspace, via = conn.default_keyspace(), conn.name
+        if keyspace is None:
+            raise InvalidQuery(
+                f"{table.model_name}: no keyspace; set Settings.keyspace or a connection keyspace"
+            )
+    found = _tables.get((keyspace, table.name, via))
+    return found if found is not None else _table(keyspace, table.name, via)
+
+
+def _table_for(conn: Connection, name: str) -> Table:
+    keyspace = conn.default_keyspace()
     if keyspace is None:
-        raise InvalidQuery(
-            f"{table.model_name}: no keyspace; set Settings.keyspace or a connection keyspace"
-        )
-    key = (keyspace, table.name)
+        raise InvalidQuery(f"table {name}: connection {conn.name!r} has no keyspace")
+    return _table(keyspace, name, conn.name)
+
+
+def _table(keyspace: str, name: str, via: str | None) -> Table:
+    key = (keyspace, name, via)
     found = _tables.get(key)
     if found is None:
         if len(_tables) >= 1024:
             _tables.clear()
-        found = _tables[key] = Table(keyspace, table.name)
+        found = _tables[key] = Table(keyspace, name, via)
     return found
 
 
-#: Table values by (keyspace, name): immutable, so every statement can share one.
-_tables: dict[tuple[str, str], Table] = {}
+#: Table values by (keyspace, name, via): immutable, so every statement can share one.
+_tables: dict[tuple[str, str, str | None], Table] = {}

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from coodie_core.errors import ModelDefinitionError
-from coodie_core.identifiers import validate_name
 
 __all__ = [
     "ClusteringKey",
@@ -56,17 +55,13 @@ class Indexed:
     """Asks for a secondary index on the column.
 
     ``name`` defaults to ``<table>_<column>_idx``; ``using`` names a custom index
-    class such as ``'sai'`` (Cassandra 5 storage-attached index).
+    class such as ``'sai'`` (Cassandra 5 storage-attached index). Both are checked
+    when the model class is created (:mod:`coodie_core.meta`), so the error names
+    the model and field.
     """
 
     name: str | None = None
     using: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.name is not None:
-            validate_name(self.name, "index")
-        if self.using is not None and not self.using.replace(".", "").isidentifier():
-            raise ModelDefinitionError(f"invalid index class {self.using!r}")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,13 @@ queries, so the asyncio twins never block the loop on a metadata refresh. Planni
 is pure (:mod:`coodie_core.schema`); an incompatible change raises before any DDL
 is sent. The asyncio twin of each function has an ``a`` prefix (``async_table`` is
 the twin of ``sync_table``).
+
+Every schema change sent here empties the prepared-statement caches once it
+succeeds (:func:`~coodie_core.execution.forget_prepared`). Core statements name
+their columns (never ``SELECT *``), so a column added by ``sync_table`` cannot make
+a cached statement return other columns; but a table dropped and created again,
+or a user type given new fields, changes the bind types a cached statement would
+serialize values with.
 """
 
 from __future__ import annotations
@@ -15,9 +22,9 @@ from typing import Any
 from coodie_core.cqltypes import user_types_in
 from coodie_core.document import Document
 from coodie_core.errors import InvalidQuery
-from coodie_core.execution import arun, get_connection, resolve_table, run
+from coodie_core.execution import arun, forget_prepared, get_connection, resolve_table, run
 from coodie_core.meta import TableMeta
-from coodie_core.operations import Operation, Options, ignore, list_of
+from coodie_core.operations import Operation, Options, ResultPage, list_of
 from coodie_core.polymorphism import read_table
 from coodie_core.rows import ValuesDecoder
 from coodie_core.schema import (
@@ -57,7 +64,12 @@ Replication = SimpleStrategy | NetworkTopologyStrategy
 
 
 def _ddl(cql: str, connection: str | None) -> Operation[None]:
-    return Operation(Ddl(cql), ignore, Options(timeout=DDL_TIMEOUT), connection)
+    return Operation(Ddl(cql), _schema_changed, Options(timeout=DDL_TIMEOUT), connection)
+
+
+def _schema_changed(page: ResultPage) -> None:
+    """Result reader of schema changes: cached prepared statements may be stale."""
+    forget_prepared()
 
 
 def create_keyspace(

@@ -26,12 +26,14 @@ from coodie_core.cqltypes import (
     strip_optional,
     value_checker,
 )
-from coodie_core.errors import InvalidValue, ModelDefinitionError, UnknownField
+from coodie_core.errors import InvalidIdentifier, InvalidValue, ModelDefinitionError, UnknownField
 from coodie_core.fastpaths import Acceptor, write_check
 from coodie_core.fields import ClusteringKey, Counter, Frozen, Indexed, PartitionKey, Static
 from coodie_core.identifiers import quote, snake_case, validate_name
+from coodie_core.table_options import MAX_TTL, check_table_options
 
 __all__ = [
+    "SIZED_KEY_KINDS",
     "TABLE_OPTIONS",
     "ColumnMeta",
     "TableMeta",
@@ -61,6 +63,8 @@ TABLE_OPTIONS = frozenset(
         "speculative_retry",
     }
 )
+#: Key column types whose values' size Cassandra limits (and which may be empty).
+SIZED_KEY_KINDS = frozenset({"text", "ascii", "varchar", "blob"})
 _SETTINGS_KEYS = (
     frozenset(
         {
@@ -100,7 +104,13 @@ class TableSettings:
 def parse_settings(
     model_name: str, settings: type | None, inherited: TableSettings
 ) -> TableSettings:
-    """Parse a ``Settings`` class; keyspace, connection and options are inherited."""
+    """Parse a ``Settings`` class; keyspace, connection and options are inherited.
+
+    Every value is checked here, once, so a bad one fails the class definition with
+    an error naming the model: names, ``default_ttl`` and table option values
+    (:func:`~coodie_core.table_options.check_table_options`). An option set to None
+    is unset (an inherited value included).
+    """
     if settings is None:
         return TableSettings(
             keyspace=inherited.keyspace,
@@ -119,15 +129,23 @@ def parse_settings(
     for key in ("name", "keyspace", "connection", "discriminator"):
         if values.get(key) is not None and not isinstance(values[key], str):
             raise ModelDefinitionError(f"{model_name}.Settings.{key} must be a string")
-    if values.get("name") is not None:
-        validate_name(values["name"], "table")
-    if values.get("keyspace") is not None:
-        validate_name(values["keyspace"], "keyspace")
+    for key, kind in (("name", "table"), ("keyspace", "keyspace")):
+        if values.get(key) is not None:
+            try:
+                validate_name(values[key], kind)
+            except InvalidIdentifier as exc:
+                raise InvalidIdentifier(f"{model_name}.Settings.{key}: {exc}") from None
     ttl = values.get("default_ttl", inherited.default_ttl)
-    if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 0):
-        raise ModelDefinitionError(f"{model_name}.Settings.default_ttl must be an int >= 0")
+    if ttl is not None and (
+        isinstance(ttl, bool) or not isinstance(ttl, int) or not 0 <= ttl <= MAX_TTL
+    ):
+        raise ModelDefinitionError(
+            f"{model_name}.Settings.default_ttl must be an int in 0..{MAX_TTL}, not {ttl!r}"
+        )
     options = dict(inherited.options)
     options.update({k: v for k, v in values.items() if k in TABLE_OPTIONS})
+    options = {k: v for k, v in options.items() if v is not None}
+    check_table_options(model_name, options)
     return TableSettings(
         name=values.get("name"),
         keyspace=values.get("keyspace", inherited.keyspace),
@@ -276,6 +294,12 @@ class TableMeta:
         return self.partition_key + self.clustering_key
 
     @cached_property
+    def sized_keys(self) -> tuple[ColumnMeta, ...]:
+        """Key columns of text or blob type, whose values' sizes Cassandra limits
+        (see :mod:`coodie_core.key_size`); empty for most tables."""
+        return tuple(c for c in self.primary_key if c.kind in SIZED_KEY_KINDS)
+
+    @cached_property
     def is_counter_table(self) -> bool:
         """True when the table holds counters."""
         return any(c.cql_type == "counter" for c in self.columns)
@@ -304,7 +328,7 @@ def build_table_meta(
     """Build the :class:`TableMeta` of a model from its resolved Pydantic fields."""
     columns: list[ColumnMeta] = []
     for name, info in fields.items():
-        validate_name(name, "column")
+        _named(model_name, name, "column")
         columns.append(_column(model_name, name, info))
     table = TableMeta(
         model_name=model_name,
@@ -314,6 +338,26 @@ def build_table_meta(
     )
     _check_table(table)
     return table
+
+
+def _named(where: str, name: object, kind: str) -> str:
+    """``validate_name`` with ``where`` (the model, or model.field) in the error."""
+    try:
+        return validate_name(name, kind)
+    except InvalidIdentifier as exc:
+        raise InvalidIdentifier(f"{where}: {exc}") from None
+
+
+def _index(where: str, index: Indexed | None) -> Indexed | None:
+    """Check an ``Indexed`` marker's name and class; errors name ``where``."""
+    if index is None:
+        return None
+    if index.name is not None:
+        _named(where, index.name, "index")
+    using = index.using
+    if using is not None and not (isinstance(using, str) and using.replace(".", "").isidentifier()):
+        raise ModelDefinitionError(f"{where}: invalid index class {using!r}")
+    return index
 
 
 def _column(model_name: str, name: str, info: FieldInfo) -> ColumnMeta:
@@ -339,7 +383,7 @@ def _column(model_name: str, name: str, info: FieldInfo) -> ColumnMeta:
         clustering_position=ck.position if ck else None,
         clustering_order=ck.order if ck else "ASC",
         static=any(isinstance(m, Static) for m in meta),
-        index=next((m for m in meta if isinstance(m, Indexed)), None),
+        index=_index(where, next((m for m in meta if isinstance(m, Indexed)), None)),
         nullable=strip_optional(info.annotation) is not info.annotation,
     )
     if column.is_key and (column.static or column.is_multicell or cql_type == "counter"):
@@ -371,7 +415,7 @@ def _ordered_keys(columns: list[ColumnMeta]) -> tuple[ColumnMeta, ...]:
 
 def _check_table(table: TableMeta) -> None:
     model = table.model_name
-    validate_name(table.name, "table")
+    _named(model, table.name, "table")
     if not table.partition_key:
         raise ModelDefinitionError(f"{model}: no partition key; mark a field PartitionKey()")
     discriminator = table.settings.discriminator

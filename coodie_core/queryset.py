@@ -61,7 +61,7 @@ class QuerySet(QuerySetBase[D]):
                 f"use one of {', '.join(LOOKUPS)}"
             )
         op = LOOKUPS[suffix or "eq"]
-        return Where(name, op, check_filter_value(column, op, value))
+        return Where(name, op, check_filter_value(column, op, value, table))
 
     def token_range(
         self,
@@ -108,11 +108,12 @@ class QuerySet(QuerySetBase[D]):
 
     def limit(self, n: int) -> QuerySet[D]:
         """Return at most ``n`` rows (bound as ``LIMIT ?``)."""
-        return self._with(limit=positive("limit", n))
+        return self._with(limit=positive(self.model.__name__, "limit", n))
 
     def per_partition_limit(self, n: int) -> QuerySet[D]:
         """Return at most ``n`` rows per partition (``PER PARTITION LIMIT ?``)."""
-        return self._with(per_partition_limit=positive("per_partition_limit", n))
+        model = self.model.__name__
+        return self._with(per_partition_limit=positive(model, "per_partition_limit", n))
 
     def allow_filtering(self) -> QuerySet[D]:
         """Add ``ALLOW FILTERING`` (lets the query filter on non-key columns)."""
@@ -141,7 +142,7 @@ class QuerySet(QuerySetBase[D]):
 
     def page_size(self, n: int) -> QuerySet[D]:
         """Fetch this many rows per page when iterating."""
-        return self._with_options(page_size=positive("page_size", n))
+        return self._with_options(page_size=positive(self.model.__name__, "page_size", n))
 
     def using(self, connection: str) -> QuerySet[D]:
         """Run on the named connection instead of the model's."""

@@ -5,7 +5,8 @@
 * :func:`read_validator`: the class's Pydantic validator without coodie's own
   model validators. Rows read back are fully validated (types, constraints, the
   user's field and model validators) but skip the CQL value checks, which a value
-  read from a CQL column passes by construction, and the discriminator filler.
+  read from a CQL column passes by construction, and the discriminator filler;
+  ``extra="forbid"`` is dropped too (a row holds only the model's columns).
 * :func:`row_reader`: driver row -> document, for one class and one column list:
   a builder compiled once per shape (tuple position -> converted value, only the
   columns whose driver value needs converting are converted), then the read
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 _set_private = pydantic.BaseModel.__dict__["__pydantic_private__"].__set__
-_OWN = frozenset({"Document._check_cql_values", "Document._fill_discriminator"})
+_OWN = frozenset({"Document._check_cql_values", "_fill_discriminator"})
 _WRAPPERS = frozenset({"function-after", "function-before", "function-wrap"})
 
 
@@ -122,18 +123,26 @@ def _is_own(function: Any) -> bool:
 
 
 def _without_own(schema: Any, found: dict[str, Any]) -> Any:
-    """``schema`` without coodie's model validators (the same object if it has none)."""
+    """``schema`` without coodie's model validators (the same object if it has none),
+    and without ``extra="forbid"``: a row holds only the model's columns, so the
+    unknown-key bookkeeping would cost every row for nothing."""
     kind = schema.get("type")
     if kind not in _WRAPPERS and kind not in ("model", "definitions"):
         return schema
+    changes: dict[str, Any] = {}
     if kind == "model":
-        found.setdefault("config", schema.get("config"))
+        config = schema.get("config")
+        if config and config.get("extra_fields_behavior") == "forbid":
+            config = changes["config"] = {**config, "extra_fields_behavior": "ignore"}
+        found.setdefault("config", config)
     inner = _without_own(schema["schema"], found)
     if kind in _WRAPPERS and _is_own(schema["function"]["function"]):
         if "ref" in schema and "ref" not in inner:
             inner = {**inner, "ref": schema["ref"]}
         return inner
-    return schema if inner is schema["schema"] else {**schema, "schema": inner}
+    if inner is not schema["schema"]:
+        changes["schema"] = inner
+    return {**schema, **changes} if changes else schema
 
 
 @dataclass(frozen=True)

@@ -102,13 +102,17 @@ class DocumentDecoder(Generic[M]):
         model = self.model
         if self.subclasses is not None and self.discriminator is not None:
             model = self.subclasses.get(values.get(self.discriminator), model)
-            values = {k: v for k, v in values.items() if k in model.model_fields}
-        for name in [k for k, v in values.items() if v is None]:
-            if not self.table.column(name).nullable:  # null in a non-Optional field:
-                del values[name]  # let the field's default apply (or fail if required)
-        checked = {k: self.table.column(k).validate(v) for k, v in values.items()}
+        fields, table = model.model_fields, self.table
+        checked = {}
+        for name, value in values.items():
+            if name not in fields:
+                continue  # a column the model lacks (a sibling subclass's, another app's)
+            column = table.column(name)
+            if value is None and not column.nullable:  # null in a non-Optional field:
+                continue  # let the field's default apply (or fail if required)
+            checked[name] = column.validate(value)
         document = model.model_construct(_fields_set=set(checked), **checked)
-        loaded = {k: getattr(document, k) for k in values if k in model.model_fields}
+        loaded = {k: getattr(document, k) for k in checked}
         if hasattr(document, "_snapshot"):  # a Document: tracks partial loads for save()
             set_state(document, "_partial", True)
             set_state(document, "_snapshot", snapshot_values(loaded))

@@ -62,8 +62,13 @@ class NetworkTopologyStrategy:
         return {"class": "NetworkTopologyStrategy", **dict(self.datacenters)}
 
 
-def cql_literal(value: object) -> str:
-    """Render a DDL option value as a CQL literal, refusing anything else."""
+def cql_literal(value: object, option: str = "option", owner: str = "schema") -> str:
+    """Render a DDL option value as a CQL literal, refusing anything else.
+
+    Models' option values are checked when their class is created
+    (:mod:`coodie_core.table_options`); this refusal is the last guard, naming
+    ``owner`` and ``option`` in its :class:`~coodie_core.errors.InvalidValue`.
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -73,9 +78,12 @@ def cql_literal(value: object) -> str:
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
     if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
-        inner = ", ".join(f"{cql_literal(k)}: {cql_literal(v)}" for k, v in value.items())
+        inner = ", ".join(
+            f"{cql_literal(k, option, owner)}: {cql_literal(v, option, owner)}"
+            for k, v in value.items()
+        )
         return "{" + inner + "}"
-    raise InvalidValue("schema", "option", value, "not a CQL option literal")
+    raise InvalidValue(owner, option, value, "not a CQL option literal")
 
 
 def create_keyspace_cql(
@@ -115,12 +123,12 @@ def create_table_cql(meta: TableMeta, table: Table) -> str:
     if meta.clustering_key:
         order = ", ".join(f"{c.quoted} {c.clustering_order}" for c in meta.clustering_key)
         withs.append(f"CLUSTERING ORDER BY ({order})")
-    withs.extend(_options(meta.settings.options))
+    withs.extend(_options(meta.settings.options, meta.model_name))
     return cql + (f" WITH {' AND '.join(withs)}" if withs else "")
 
 
-def _options(options: Mapping[str, object]) -> list[str]:
-    return [f"{name} = {cql_literal(value)}" for name, value in sorted(options.items())]
+def _options(options: Mapping[str, object], owner: str) -> list[str]:
+    return [f"{k} = {cql_literal(v, k, owner)}" for k, v in sorted(options.items())]
 
 
 def index_name(meta: TableMeta, column: ColumnMeta) -> str:
@@ -134,7 +142,7 @@ def create_index_cql(meta: TableMeta, column: ColumnMeta, table: Table) -> str:
     """``CREATE INDEX IF NOT EXISTS`` for an ``Indexed`` column."""
     using = ""
     if column.index is not None and column.index.using:
-        using = f" USING {cql_literal(column.index.using)}"
+        using = f" USING {cql_literal(column.index.using, 'using', meta.model_name)}"
     return (
         f"CREATE INDEX IF NOT EXISTS {quote(index_name(meta, column))} "
         f"ON {table.render()} ({column.quoted}){using}"
@@ -235,5 +243,6 @@ def plan_sync(meta: TableMeta, table: Table, live: LiveTable | None) -> list[str
         if not _same_option(value, live.options.get(name))
     }
     if changed:
-        plan.append(f"ALTER TABLE {table.render()} WITH {' AND '.join(_options(changed))}")
+        options = " AND ".join(_options(changed, meta.model_name))
+        plan.append(f"ALTER TABLE {table.render()} WITH {options}")
     return plan

@@ -8,8 +8,8 @@ validated and quoted here, at the single place CQL text is produced.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from coodie_core.errors import InvalidQuery
@@ -28,6 +28,7 @@ __all__ = [
     "Update",
     "Where",
     "bound_values",
+    "is_idempotent",
     "render",
     "shape_of",
 ]
@@ -38,10 +39,16 @@ _OPS = frozenset({"=", "IN", ">", ">=", "<", "<=", "CONTAINS", "CONTAINS KEY", "
 
 @dataclass(frozen=True)
 class Table:
-    """A keyspace-qualified table name."""
+    """A keyspace-qualified table name.
+
+    ``via`` names the connection whose default keyspace was taken (None when the
+    keyspace was explicit): a statement run on another connection is re-aimed at
+    that connection's keyspace (see :func:`coodie_core.execution.run`).
+    """
 
     keyspace: str
     name: str
+    via: str | None = field(default=None, compare=False)
 
     def render(self) -> str:
         """``keyspace.table``, each part validated and quoted as needed."""
@@ -237,6 +244,42 @@ def shape_of(statement: Statement) -> tuple[object, ...]:
             () if s.if_exists else _where_shape(s.if_conditions),
         )  # fmt: skip
     raise TypeError(f"cannot render {statement!r}")
+
+
+#: Assignments whose effect grows with each application on a counter or a list:
+#: ``c = c + ?`` (increment, append), ``c = c - ?`` (decrement, removal by value).
+_ACCUMULATING_OPS = frozenset({"add", "remove"})
+
+
+def is_idempotent(statement: Statement | Batch, accumulating: Container[str] | None = None) -> bool:
+    """True when applying ``statement`` twice has the effect of applying it once.
+
+    Reads and plain writes are; conditional (LWT) writes are not (a second
+    attempt reports the first one's effect as a failed condition), nor are
+    prepends, nor ``add``/``remove`` assignments on the ``accumulating`` columns
+    (counters and lists). ``accumulating`` None means the column types are
+    unknown: every ``add``/``remove`` then counts as accumulating. A batch is
+    idempotent when all its statements are; DDL never is.
+    """
+    s = statement
+    if isinstance(s, Select):
+        return True
+    if isinstance(s, Insert):
+        return not s.if_not_exists
+    if isinstance(s, Update):
+        if s.if_exists or s.if_conditions:
+            return False
+        for a in s.assignments:
+            if a.op == "prepend":
+                return False
+            if a.op in _ACCUMULATING_OPS and (accumulating is None or a.column in accumulating):
+                return False
+        return True
+    if isinstance(s, Delete):
+        return not (s.if_exists or s.if_conditions)
+    if isinstance(s, Batch):
+        return all(is_idempotent(child, accumulating) for child in s.statements)
+    return False
 
 
 def _where_values(conditions: Sequence[Condition], values: list[object]) -> None:

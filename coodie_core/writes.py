@@ -22,6 +22,7 @@ from typing import Any
 from coodie_core.errors import InvalidQuery, InvalidValue
 from coodie_core.meta import ColumnMeta, TableMeta
 from coodie_core.statements import Assignment, AssignOp
+from coodie_core.table_options import MAX_TTL
 
 __all__ = [
     "UPDATE_LOOKUPS",
@@ -126,12 +127,24 @@ def apply_assignment(current: Any, item: Assignment) -> Any:
     return list(value) + base_list if item.op == "prepend" else base_list + list(value)
 
 
+#: The range of a ``USING TIMESTAMP`` value (a signed 64-bit int of microseconds).
+_TIMESTAMP_RANGE = (-(2**63), 2**63 - 1)
+
+
 def write_ttl(table: TableMeta, ttl: int | None) -> int | None:
-    """The TTL to send: ``ttl`` if given, else the model's ``Settings.default_ttl``."""
+    """The TTL to send: ``ttl`` if given, else the model's ``Settings.default_ttl``.
+
+    Cassandra refuses TTLs above 630,720,000 seconds (20 years), so they are
+    refused here, before anything is sent.
+    """
     if ttl is None:
         return table.settings.default_ttl
     if isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 0:
         raise InvalidValue(table.model_name, "ttl", ttl, "must be a non-negative int")
+    if ttl > MAX_TTL:
+        raise InvalidValue(
+            table.model_name, "ttl", ttl, f"must be at most {MAX_TTL} seconds (20 years)"
+        )
     return ttl
 
 
@@ -153,4 +166,8 @@ def microseconds(owner: str, timestamp: int | datetime.datetime | None) -> int |
         raise InvalidValue(
             owner, "timestamp", timestamp, "must be microseconds (int) or a datetime"
         )
+    low, high = _TIMESTAMP_RANGE
+    if not low <= timestamp <= high:
+        reason = f"microseconds must fit a signed 64-bit int ({low}..{high})"
+        raise InvalidValue(owner, "timestamp", timestamp, reason)
     return timestamp

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
+from pathlib import Path
 
 from coodie_core.embedded.cluster import MAX_NODES, EmbeddedCluster, node_configs
+from coodie_core.embedded.config import ClientTls, NodeConfig
 from coodie_core.embedded.distribution import cache_root
 from coodie_core.embedded.errors import LauncherError
 from coodie_core.embedded.node import EmbeddedNode
+
+#: Environment variable read for the keystore password when ``--tls-password`` is absent.
+TLS_PASSWORD_ENV = "COODIE_TLS_PASSWORD"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +36,22 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--auth", action="store_true", help="enable PasswordAuthenticator")
     start.add_argument("--keep-data", action="store_true", help="reuse the previous data dir")
     start.add_argument("--timeout", type=float, default=240.0, help="seconds to wait (240)")
+    start.add_argument(
+        "--tls-keystore",
+        type=Path,
+        help="require TLS on the native port, with this keystore (key and certificate)",
+    )
+    start.add_argument(
+        "--tls-password",
+        help=f"the keystore's password (default: ${TLS_PASSWORD_ENV}, which keeps it out of ps)",
+    )
+    start.add_argument("--tls-store-type", default="PKCS12", help="PKCS12 or JKS (PKCS12)")
+    start.add_argument(
+        "--no-schema-flush",
+        action="store_true",
+        help="do not flush schema changes to disk (faster DDL; a killed node may lose "
+        "recently created keyspaces and tables)",
+    )
     stop = sub.add_parser("stop", help="stop the node(s) this launcher started")
     stop.add_argument("--node", type=int, help="stop only this node")
     stop.add_argument("--grace", type=float, default=60.0, help="seconds before SIGKILL (60)")
@@ -54,9 +77,36 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _start(args: argparse.Namespace) -> int:
+def client_tls(args: argparse.Namespace) -> ClientTls | None:
+    """The TLS settings ``start`` was given (None without ``--tls-keystore``)."""
+    if args.tls_keystore is None:
+        if args.tls_password is not None:
+            raise LauncherError("--tls-password needs --tls-keystore")
+        return None
+    keystore = args.tls_keystore.expanduser().resolve()
+    if not keystore.is_file():
+        raise LauncherError(f"--tls-keystore {keystore}: no such file")
+    password = args.tls_password or os.environ.get(TLS_PASSWORD_ENV)
+    if not password:
+        raise LauncherError(f"--tls-keystore needs --tls-password or ${TLS_PASSWORD_ENV}")
+    if args.tls_store_type not in ("PKCS12", "JKS"):
+        raise LauncherError(f"--tls-store-type must be PKCS12 or JKS, not {args.tls_store_type}")
+    return ClientTls(keystore, password, args.tls_store_type)
+
+
+def start_configs(args: argparse.Namespace) -> list[NodeConfig]:
+    """The node configurations ``start`` asks for."""
     authenticator = "PasswordAuthenticator" if args.auth else "AllowAllAuthenticator"
     configs = node_configs(args.nodes, authenticator, args.first_address, args.name)
+    tls = client_tls(args)
+    return [
+        dataclasses.replace(c, client_tls=tls, flush_schema=not args.no_schema_flush)
+        for c in configs
+    ]
+
+
+def _start(args: argparse.Namespace) -> int:
+    configs = start_configs(args)
     cluster = EmbeddedCluster(configs, progress=_stderr)
     if args.node is not None:
         node: EmbeddedNode = cluster.node(args.node)

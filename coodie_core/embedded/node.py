@@ -2,7 +2,8 @@
 
 Only the process the launcher started (recorded in its pidfile) is ever
 signalled. A node is *ready* when its process is alive, its native port
-accepts connections and ``SELECT release_version FROM system.local`` answers.
+accepts connections and ``SELECT release_version FROM system.local`` answers
+(over TLS when the node requires it, as the superuser when it requires a login).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -104,10 +106,31 @@ DEFAULT_SUPERUSER = ("cassandra", "cassandra")
 """The superuser PasswordAuthenticator creates on a new node."""
 
 
+def probe_ssl_context() -> ssl.SSLContext:
+    """The TLS context of the readiness probe: encrypts, verifies nothing.
+
+    The probe only reads ``release_version`` from a node this launcher started
+    on a loopback address, with a key it was given; trusting that certificate
+    would need it exported from the keystore first, which buys nothing here.
+    Applications must verify the certificate (see docs/reliability.md).
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def query_release_version(
-    address: str, port: int, timeout: float = 10.0, credentials: tuple[str, str] | None = None
+    address: str,
+    port: int,
+    timeout: float = 10.0,
+    credentials: tuple[str, str] | None = None,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> str | None:
-    """Ask the node for ``release_version``; None if it does not answer yet."""
+    """Ask the node for ``release_version``; None if it does not answer yet.
+
+    ``ssl_context`` is needed for a node that requires TLS on its native port.
+    """
     from cassandra.auth import PlainTextAuthProvider
     from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile, NoHostAvailable
     from cassandra.policies import WhiteListRoundRobinPolicy
@@ -121,6 +144,7 @@ def query_release_version(
         control_connection_timeout=timeout,
         protocol_version=5,
         auth_provider=PlainTextAuthProvider(*credentials) if credentials else None,
+        ssl_context=ssl_context,
     )
     try:
         session = cluster.connect()
@@ -150,19 +174,36 @@ class EmbeddedNode:
         self.progress = progress
 
     # -- inspection -------------------------------------------------------
+    def _written_yaml(self) -> str:
+        """The cassandra.yaml of a node started earlier (empty if there is none)."""
+        try:
+            return (self.config.conf_dir / "cassandra.yaml").read_text()
+        except OSError:
+            return ""
+
     def credentials(self) -> tuple[str, str] | None:
         """The superuser login when the node was configured with authentication."""
         if self.config.authenticator == "PasswordAuthenticator":
             return DEFAULT_SUPERUSER
-        try:  # a node started earlier, maybe with --auth
-            text = (self.config.conf_dir / "cassandra.yaml").read_text()
-        except OSError:
-            return None
-        return DEFAULT_SUPERUSER if "authenticator: PasswordAuthenticator" in text else None
+        # a node started earlier, maybe with --auth
+        yaml_text = self._written_yaml()
+        return DEFAULT_SUPERUSER if "authenticator: PasswordAuthenticator" in yaml_text else None
+
+    def probe_context(self) -> ssl.SSLContext | None:
+        """The probe's TLS context when the node requires TLS (configured so, or
+        started earlier with ``--tls-keystore``), else None."""
+        if self.config.client_tls is not None or cfgmod.tls_enabled_in(self._written_yaml()):
+            return probe_ssl_context()
+        return None
 
     def _version(self) -> str | None:
         cfg = self.config
-        return query_release_version(cfg.address, cfg.native_port, credentials=self.credentials())
+        return query_release_version(
+            cfg.address,
+            cfg.native_port,
+            credentials=self.credentials(),
+            ssl_context=self.probe_context(),
+        )
 
     def pid(self) -> int | None:
         """The pid of our running node, or None."""

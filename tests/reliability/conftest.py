@@ -16,6 +16,7 @@ next address.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import ssl
@@ -28,30 +29,31 @@ from typing import Any
 import pytest
 from cassandra import ConsistencyLevel
 from cassandra.auth import PlainTextAuthProvider
-from cassandra.cluster import Cluster
 from cassandra.policies import ConstantReconnectionPolicy
 from cassandra.query import SimpleStatement
 
 from coodie_core import ConnectionNotFound, execution
-from coodie_core.embedded.cluster import EmbeddedCluster
-from coodie_core.embedded.distribution import ensure_distribution
-from coodie_core.embedded.java import find_java
+from coodie_core.embedded.cluster import node_configs
+from coodie_core.embedded.config import ClientTls, NodeConfig
+from coodie_core.embedded.node import EmbeddedNode, default_home
 from coodie_core.testing.provider import Database
 from tests.reliability.support import (
     FAULT,
     FAULT_COMPAT,
     FAULT_KEYSPACE,
+    FAULT_NODES,
     RELIABILITY,
     RELIABILITY_COMPAT,
     FaultCluster,
     Figures,
     RecordingRetryPolicy,
     RequestCounter,
-    auth_node_configs,
+    fault_first_address,
     host_is_up,
     pinned_session,
     reliability_keyspace,
     schema_management_allowed,
+    tls_material,
     wait_until,
     wrap_retry_policy,
 )
@@ -316,53 +318,34 @@ class AuthNode:
         return PlainTextAuthProvider("cassandra", "cassandra")
 
 
-def _tls_login_works(address: str, context: ssl.SSLContext) -> bool:
-    cluster = Cluster(
-        [address], ssl_context=context, connect_timeout=10,
-        auth_provider=PlainTextAuthProvider("cassandra", "cassandra"),
-    )  # fmt: skip
-    try:
-        cluster.connect()
-        return True
-    except Exception:
-        return False
-    finally:
-        cluster.shutdown()
-
-
-def _launch_tls_node(cluster: EmbeddedCluster, node: AuthNode) -> None:
-    """Launch the auth node and wait for a TLS login (the launcher's own readiness
-    probe speaks plain CQL, which a node requiring TLS refuses)."""
-    process = cluster.node(1)
-    process.check_ports()
-    process.launch(find_java(), ensure_distribution(progress=lambda m: None))
-    try:
-        wait_until(lambda: _tls_login_works(node.address, node.ssl_context()), 240,
-                   "the auth node to accept a TLS login", step=1.0)
-    except AssertionError as exc:
-        logs = process.logs(40)
-        process.stop(grace=10)
-        raise AssertionError(f"{exc}\n{logs}") from None
+def auth_node_config() -> tuple[NodeConfig, Path]:
+    """The auth node (home auth1, the address after the fault cluster's) with
+    PasswordAuthenticator and TLS required (``NodeConfig.client_tls``: the
+    launcher writes ``client_encryption_options`` and probes readiness over
+    TLS), and the PEM certificate a client must trust."""
+    (config,) = node_configs(
+        1, "PasswordAuthenticator", first_address=fault_first_address() + FAULT_NODES, name="auth"
+    )
+    keystore, pem = tls_material(default_home("auth-tls"), config.address)
+    return dataclasses.replace(config, client_tls=ClientTls(keystore, "changeit")), pem
 
 
 @pytest.fixture(scope="session")
 def auth_node(figures: Figures) -> Iterator[AuthNode]:
-    """The auth node, started for the session (or reused when it already runs with
-    TLS and the default superuser); stopped at the end if this session started it."""
-    configs, pem = auth_node_configs()
-    cluster = EmbeddedCluster(configs, progress=lambda m: print(f"[reliability] {m}"))
-    node = AuthNode(configs[0].address, pem)
-    process = cluster.node(1)
-    started = False
-    if process.pid() is not None and not _tls_login_works(node.address, node.ssl_context()):
-        process.stop()  # our auth node, but started without TLS: restart it with TLS
-    if process.pid() is None:
-        begun = time.monotonic()
-        _launch_tls_node(cluster, node)
+    """The auth node, started for the session (or reused when it already answers
+    over TLS as the superuser); stopped at the end if this session started it."""
+    config, pem = auth_node_config()
+    process = EmbeddedNode(config, progress=lambda m: print(f"[reliability] {m}"))
+    started = process.pid() is None
+    if not started and process.status().release_version is None:
+        process.stop()  # our auth node, but not answering over TLS: start it again with TLS
         started = True
+    begun = time.monotonic()
+    process.start(timeout=240)
+    if started:
         figures.note(f"auth node (TLS) ready in {time.monotonic() - begun:.1f}s")
     try:
-        yield node
+        yield AuthNode(config.address, pem)
     finally:
         if started and os.environ.get("COODIE_KEEP_NODE") != "1":
             process.stop()

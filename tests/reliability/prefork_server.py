@@ -5,9 +5,12 @@ Usage: ``python prefork_server.py MODE HOST PORT KEYSPACE``
 
 MODE ``pattern`` installs the documented hook (``os.register_at_fork``: the
 worker connects anew under the same names); MODE ``bare`` installs nothing and
-only inspects what a worker would use (it sends nothing on the inherited
-connections, which would interleave bytes with the parent's). Prints one JSON
-line: the parent's view and each worker's report.
+relies on coodie's own fork hooks (connections made from hosts are made again
+in the worker on first use); MODE ``sessions`` registers sessions the
+application made itself, which a worker cannot inherit: it must get
+``StaleConnection`` from both registries, then register its own sessions.
+Every worker then reads and writes. Prints one JSON line: the parent's view
+and each worker's report.
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ import uuid
 import warnings
 from typing import Annotated, Any
 
+from cassandra.cluster import Cluster
+
 from coodie_compat import columns
 from coodie_compat import connection as compat_connection
 from coodie_compat.management import sync_table as compat_sync_table
 from coodie_compat.models import Model
-from coodie_core import Document, PartitionKey, execution, sync_table
+from coodie_core import Document, PartitionKey, StaleConnection, execution, sync_table
 
 WORKERS = 2
 CORE, COMPAT = "app", "app_compat"
@@ -57,6 +62,27 @@ def connect(host: str, port: int, keyspace: str) -> None:
     compat_connection.register_connection(COMPAT, hosts=[host], cluster_options={"port": port})
 
 
+def register_sessions(host: str, port: int, keyspace: str) -> None:
+    """Register sessions made here (not by coodie) under the same names."""
+    execution.register_connection(CORE, Cluster([host], port=port).connect(), keyspace=keyspace)
+    session = Cluster([host], port=port).connect()
+    compat_connection.register_connection(COMPAT, session=session)
+
+
+def stale_errors() -> list[str]:
+    """What each registry raises for an inherited application session."""
+    found = []
+    for lookup in (lambda: execution.get_connection(CORE),
+                   lambda: compat_connection.get_connection(COMPAT)):  # fmt: skip
+        try:
+            lookup()
+        except StaleConnection as exc:
+            found.append(f"{type(exc).__module__}.{type(exc).__name__}: {exc}")
+        else:
+            found.append("no error")
+    return found
+
+
 def local_ports(session: Any) -> set[int]:
     """The local TCP ports of a driver session's pooled connections."""
     ports = set()
@@ -71,23 +97,24 @@ def sessions() -> tuple[Any, Any]:
     return execution.get_connection(CORE).session, compat_connection.get_session(COMPAT)
 
 
-def worker(mode: str, parent: tuple[Any, Any], parent_ports: set[int], write: int) -> None:
+def worker(mode: str, parent: tuple[Any, Any], parent_ports: set[int], argv: list[str],
+           write: int) -> None:  # fmt: skip
     """Run in the forked child; report on fd ``write``."""
+    report: dict[str, Any] = {"pid": os.getpid()}
+    if mode == "sessions":
+        report["stale"] = stale_errors()
+        register_sessions(argv[1], int(argv[2]), argv[3])
     core, compat = sessions()
-    report: dict[str, Any] = {
-        "pid": os.getpid(),
-        "core_shared": core is parent[0],
-        "compat_shared": compat is parent[1],
-    }
-    if mode == "pattern":
-        report["ports_shared"] = sorted((local_ports(core) | local_ports(compat)) & parent_ports)
-        key = f"worker-{os.getpid()}"
-        Visit(id=key, who="core").save()
-        report["core_read"] = Visit.get(id=key).who
-        report["core_async_read"] = asyncio.run(Visit.aget(id=key)).who
-        CVisit.create(id=key, who="compat")
-        report["compat_read"] = CVisit.get(id=key).who
-        report["parent_row"] = Visit.get(id="parent").who
+    report["core_shared"] = core is parent[0]
+    report["compat_shared"] = compat is parent[1]
+    report["ports_shared"] = sorted((local_ports(core) | local_ports(compat)) & parent_ports)
+    key = f"worker-{os.getpid()}"
+    Visit(id=key, who="core").save()
+    report["core_read"] = Visit.get(id=key).who
+    report["core_async_read"] = asyncio.run(Visit.aget(id=key)).who
+    CVisit.create(id=key, who="compat")
+    report["compat_read"] = CVisit.get(id=key).who
+    report["parent_row"] = Visit.get(id="parent").who
     os.write(write, (json.dumps(report) + "\n").encode())
 
 
@@ -97,7 +124,10 @@ def main(argv: list[str]) -> int:
     warnings.simplefilter("ignore")
     os.environ["CQLENG_ALLOW_SCHEMA_MANAGEMENT"] = "1"
     CVisit.__keyspace__ = keyspace
-    connect(host, port, keyspace)
+    if mode == "sessions":
+        register_sessions(host, port, keyspace)
+    else:
+        connect(host, port, keyspace)
     sync_table(Visit)
     compat_sync_table(CVisit)
     Visit(id="parent", who="parent").save()
@@ -114,7 +144,7 @@ def main(argv: list[str]) -> int:
             os.close(read)
             code = 0
             try:
-                worker(mode, parent, parent_ports, write)
+                worker(mode, parent, parent_ports, argv, write)
             except BaseException as exc:  # report, never fall back into the parent's loop
                 os.write(write, (json.dumps({"error": repr(exc)}) + "\n").encode())
                 code = 1

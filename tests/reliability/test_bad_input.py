@@ -160,96 +160,6 @@ CORE_TYPED = (CoodieError, pydantic.ValidationError)
 COMPAT_TYPED = (CQLEngineException, CoodieError)
 
 # -- gaps (xfail reasons), each naming the function to change ------------------------
-G_TIMEUUID = (
-    "gap: coodie_core.cqltypes.value_checker has no timeuuid check; a version-4 UUID "
-    "passes and the server refuses it (add: uuid.version == 1)"
-)
-G_CHECK_VALUE = (
-    "gap: coodie_core.document.Document._check_cql_values raises ValueError(f'{name}: "
-    "{problem}') without the value, and Pydantic truncates input_value: name {value!r}"
-)
-G_TTL_MAX = (
-    "gap: coodie_core.writes.write_ttl accepts ttl above Cassandra's maximum 630720000 s; "
-    "the server refuses it"
-)
-G_TIMESTAMP_RANGE = (
-    "gap: coodie_core.writes.microseconds accepts ints outside bigint; the driver raises an "
-    "untyped TypeError while binding, after a PREPARE was sent"
-)
-G_EXTRA = (
-    "gap: coodie_core Document drops unknown keyword arguments silently (Pydantic "
-    "extra='ignore'); refuse them on construction (extra='forbid' or a before-validator)"
-)
-G_POSITIVE = (
-    "gap: coodie_core.lookups.positive does not name the model (QuerySet.limit, "
-    "page_size, per_partition_limit): pass the model name"
-)
-G_FILTER_VALUE = (
-    "gap: coodie_core.lookups.check_filter_value: the __in and LIKE errors do not name "
-    "the value"
-)
-G_SETTINGS_NAME = (
-    "gap: coodie_core.meta.parse_settings: the InvalidIdentifier for Settings.name and "
-    "Settings.keyspace does not name the model"
-)
-G_INDEX_NAME = (
-    "gap: coodie_core.meta._column does not validate Indexed(name=...) at class creation "
-    "(schema.create_index_cql refuses it only inside sync_table, after reading "
-    "system_schema, without naming the model)"
-)
-G_OPTION_LITERAL = (
-    "gap: coodie_core.schema.cql_literal raises InvalidValue('schema', 'option', ...) "
-    "only while planning, after sync_table has read system_schema, and names neither "
-    "model nor option; check option values at class creation (meta.parse_settings)"
-)
-G_OPTION_SERVER = (
-    "gap: coodie_core.meta.parse_settings does not check table option values "
-    "(gc_grace_seconds int >= 0, bloom_filter_fp_chance in (0, 1], caching keys "
-    "ALL|NONE); sync_table sends them and the server refuses"
-)
-G_DEFAULT_TTL = "gap: coodie_core.meta.parse_settings: the default_ttl error omits the value"
-G_BATCH = (
-    "gap: coodie_core.batch.BatchWriter.add: the counter/batch-kind error does not name "
-    "the model"
-)
-C_MODEL = (
-    "gap: coodie_compat errors do not name the model (column validate messages are "
-    "cqlengine's '<column> <value> ...'); Model.validate and queryset filters should "
-    "prefix '<Model>.<column>'"
-)
-C_RANGE = (
-    "gap: coodie_compat.columns TinyInt/SmallInt/Integer/BigInt validate() has no range "
-    "check (cqlengine leaves it to the server); the INSERT is sent and refused"
-)
-C_TIMEUUID = "gap: coodie_compat.columns.TimeUUID.validate accepts a version-4 UUID"
-C_MAP_NONE = (
-    "gap: coodie_compat.columns.Map.validate refuses None keys but not None values; the "
-    "server refuses 'null ... inside collections'"
-)
-C_UNTYPED = (
-    "gap (cqlengine parity): a builtin exception (TypeError/AttributeError/Exception), "
-    "not a CQLEngineException"
-)
-C_EXTRA = "gap (cqlengine parity): Model(**kwargs) drops unknown columns silently"
-C_TTL = (
-    "gap: coodie_compat ttl() is not validated (non-int, negative, above 630720000); the "
-    "statement is sent and refused"
-)
-C_TABLE_NAME = (
-    "gap: coodie_compat __table_name__ is quoted (protect_name) but not validated; "
-    "sync_table sends the DDL and the server refuses it"
-)
-C_OPTIONS = "gap: coodie_compat __options__ are not validated; sync_table sends them"
-C_VALUE = "gap: coodie_compat: the message does not name the value"
-G_KEY_BYTES = (
-    "gap: coodie_core does not refuse an empty partition key or one longer than 65535 "
-    "bytes (document_ops.key_where, lookups.check_filter_value for key columns); the "
-    "server answers 'Key may not be empty' / 'Key length ... longer than maximum of 65535'"
-)
-C_KEY_BYTES = (
-    "gap: coodie_compat does not refuse an empty partition key or one longer than 65535 "
-    "bytes; the request is sent and refused"
-)
 
 
 @dataclass(frozen=True)
@@ -294,9 +204,13 @@ def indexed_named(name: str) -> Callable[[Ctx], Any]:
     """A call declaring a core model whose index has this name."""
 
     def declare(ctx: Ctx) -> None:
+        # a local of this frame: the (string) annotation below must resolve it, or
+        # Pydantic leaves the class incomplete and nothing is checked at all
+        marker = Indexed(name=name)
+
         class BadIndex(Document):
             id: Annotated[int, PartitionKey()]
-            v: Annotated[int, Indexed(name=name)] = 0
+            v: Annotated[int, marker] = 0
 
     return declare
 
@@ -314,7 +228,7 @@ CORE: list[Case] = [
     Case("ctor-tinyint-128", "core", lambda c: item(c, tiny=128), ("Item", "tiny", "128")),
     Case("ctor-tinyint-middle", "core",
          lambda c: item(c, tiny=300, body="y" * 200, names=["n"] * 40),
-         ("Item", "tiny", "300"), G_CHECK_VALUE),
+         ("Item", "tiny", "300")),
     Case("ctor-smallint", "core", lambda c: item(c, small=-32769), ("Item", "small", "-32769")),
     Case("ctor-int", "core", lambda c: item(c, num=2**31), ("Item", "num", str(2**31))),
     Case("ctor-bigint", "core", lambda c: item(c, big=2**63), ("Item", "big", str(2**63))),
@@ -336,10 +250,8 @@ CORE: list[Case] = [
     Case("ctor-uuid-int", "core", lambda c: Item(id=12345),  # type: ignore[arg-type]
          ("Item", "id", "12345")),
     Case("ctor-timeuuid-text", "core", lambda c: item(c, tu="xyz"), ("Item", "tu", "xyz")),
-    Case("ctor-timeuuid-v4", "core", lambda c: item(c, tu=V4).save(), ("Item", "tu", str(V4)),
-         G_TIMEUUID),
-    Case("update-timeuuid-v4", "core", lambda c: c.item.update(tu=V4), ("Item", "tu", str(V4)),
-         G_TIMEUUID),
+    Case("ctor-timeuuid-v4", "core", lambda c: item(c, tu=V4).save(), ("Item", "tu", str(V4))),
+    Case("update-timeuuid-v4", "core", lambda c: c.item.update(tu=V4), ("Item", "tu", str(V4))),
     # datetimes: naive column values are UTC by design; naive write timestamps are refused
     Case("ctor-datetime-text", "core", lambda c: item(c, at="yesterday"),
          ("Item", "at", "yesterday")),
@@ -355,8 +267,7 @@ CORE: list[Case] = [
          lambda c: item(c, body="n").save(timestamp="now"),  # type: ignore[arg-type]
          ("Item", "timestamp", "now")),
     Case("save-timestamp-beyond-bigint", "core",
-         lambda c: item(c, body="n").save(timestamp=2**70), ("Item", "timestamp", str(2**70)),
-         G_TIMESTAMP_RANGE),
+         lambda c: item(c, body="n").save(timestamp=2**70), ("Item", "timestamp", str(2**70))),
     # TTLs
     Case("save-ttl-negative", "core", lambda c: item(c, body="n").save(ttl=-1),
          ("Item", "ttl", "-1")),
@@ -366,7 +277,7 @@ CORE: list[Case] = [
     Case("update-ttl-text", "core", lambda c: c.item.update(body="n", ttl="10"),
          ("Item", "ttl", "10")),
     Case("save-ttl-above-max", "core", lambda c: item(c, body="n").save(ttl=10**9),
-         ("Item", "ttl", str(10**9)), G_TTL_MAX),
+         ("Item", "ttl", str(10**9))),
     # collections with None, oversized elements
     Case("ctor-set-none", "core", lambda c: item(c, tags={"a", None}), ("Item", "tags", "None")),
     Case("ctor-list-none", "core", lambda c: item(c, names=["a", None]),
@@ -392,20 +303,17 @@ CORE: list[Case] = [
          ("Item", "attrs", "'a'")),
     Case("token-bound-text", "core", lambda c: Item.find().token_range(gt="abc"),
          ("Item", "abc")),
-    Case("in-text", "core", lambda c: Item.find(id__in="abc"), ("Item", "id", "abc"),
-         G_FILTER_VALUE),
-    Case("like-int", "core", lambda c: Item.find(label__like=5), ("Item", "label", "5"),
-         G_FILTER_VALUE),
+    Case("in-text", "core", lambda c: Item.find(id__in="abc"), ("Item", "id", "abc")),
+    Case("like-int", "core", lambda c: Item.find(label__like=5), ("Item", "label", "5")),
     Case("filter-none", "core", lambda c: Item.find(id=None), ("Item", "id", "None")),
     Case("empty-partition-key", "core", lambda c: Hits(page="").increment(n=1),
-         ("Hits", "page", "''"), G_KEY_BYTES),
-    Case("get-empty-partition-key", "core", lambda c: Hits.get(page=""), ("Hits", "page", "''"),
-         G_KEY_BYTES),
+         ("Hits", "page", "''")),
+    Case("get-empty-partition-key", "core", lambda c: Hits.get(page=""), ("Hits", "page", "''")),
     Case("partition-key-over-64k", "core", lambda c: Hits(page="k" * 70000).increment(n=1),
-         ("Hits", "page", "65535"), G_KEY_BYTES),
+         ("Hits", "page", "65535")),
     # unknown fields
     Case("ctor-unknown-field", "core", lambda c: item(c, bodyy="typo").save(),
-         ("Item", "bodyy", "typo"), G_EXTRA),
+         ("Item", "bodyy", "typo")),
     Case("filter-unknown", "core", lambda c: Item.find(nope=1), ("Item", "nope")),
     Case("update-unknown", "core", lambda c: c.item.update(nope=1), ("Item", "nope")),
     Case("order-by-unknown", "core", lambda c: Item.find(id=c.id).order_by("nope"),
@@ -433,23 +341,21 @@ CORE: list[Case] = [
     Case("bulk-update-partial-key", "core", lambda c: Item.find(id=c.id).update(body="x"),
          ("Item", "seq")),
     Case("ttl-of-key", "core", lambda c: c.item.ttl_of("seq"), ("Item", "seq")),
-    Case("limit-zero", "core", lambda c: Item.find(id=c.id).limit(0), ("Item", "limit", "0"),
-         G_POSITIVE),
+    Case("limit-zero", "core", lambda c: Item.find(id=c.id).limit(0), ("Item", "limit", "0")),
     Case("page-size-zero", "core", lambda c: Item.find(id=c.id).page_size(0),
-         ("Item", "page_size", "0"), G_POSITIVE),
+         ("Item", "page_size", "0")),
     Case("batch-kind", "core", lambda c: BatchWriter("FAST"),  # type: ignore[arg-type]
          ("kind", "FAST")),
     Case("counter-in-logged-batch", "core", lambda c: BatchWriter().increment(c.hits, n=1),
-         ("Hits", "LOGGED"), G_BATCH),
+         ("Hits", "LOGGED")),
     # invalid identifiers
     Case("settings-table-name", "core", core_model(name="t; DROP TABLE x"),
-         ("Bad", "name", "t; DROP TABLE x"), G_SETTINGS_NAME),
+         ("Bad", "name", "t; DROP TABLE x")),
     Case("settings-keyspace", "core", core_model(keyspace="ks'--"),
-         ("Bad", "keyspace", "ks'--"), G_SETTINGS_NAME),
+         ("Bad", "keyspace", "ks'--")),
     Case("settings-table-name-too-long", "core", core_model(name="t" * 60),
-         ("Bad", "name", "t" * 60), G_SETTINGS_NAME),
-    Case("index-name", "core", indexed_named("x y"), ("BadIndex", "index", "x y"),
-         G_INDEX_NAME),
+         ("Bad", "name", "t" * 60)),
+    Case("index-name", "core", indexed_named("x y"), ("BadIndex", "index", "x y")),
     Case("create-keyspace-name", "core", lambda c: create_keyspace("bad name"),
          ("keyspace", "bad name")),
     Case("connection-keyspace", "core",
@@ -457,109 +363,99 @@ CORE: list[Case] = [
     # bad table options
     Case("settings-unknown", "core", core_model(compactoin={}), ("Bad", "compactoin")),
     Case("settings-default-ttl", "core", core_model(default_ttl=-5),
-         ("Bad", "default_ttl", "-5"), G_DEFAULT_TTL),
+         ("Bad", "default_ttl", "-5")),
     Case("option-not-literal", "core", core_model(gc_grace_seconds=object()),
-         ("Bad", "gc_grace_seconds"), G_OPTION_LITERAL),
+         ("Bad", "gc_grace_seconds")),
     Case("option-nan", "core", core_model(bloom_filter_fp_chance=float("nan")),
-         ("Bad", "bloom_filter_fp_chance", "nan"), G_OPTION_LITERAL),
+         ("Bad", "bloom_filter_fp_chance", "nan")),
     Case("option-gc-text", "core", core_model(gc_grace_seconds="abc"),
-         ("Bad", "gc_grace_seconds", "abc"), G_OPTION_SERVER),
+         ("Bad", "gc_grace_seconds", "abc")),
     Case("option-gc-negative", "core", core_model(gc_grace_seconds=-1),
-         ("Bad", "gc_grace_seconds", "-1"), G_OPTION_SERVER),
+         ("Bad", "gc_grace_seconds", "-1")),
     Case("option-bloom-above-one", "core", core_model(bloom_filter_fp_chance=2.0),
-         ("Bad", "bloom_filter_fp_chance", "2.0"), G_OPTION_SERVER),
+         ("Bad", "bloom_filter_fp_chance", "2.0")),
     Case("option-caching-keys", "core", core_model(caching={"keys": "SOME"}),
-         ("Bad", "caching", "SOME"), G_OPTION_SERVER),
+         ("Bad", "caching", "SOME")),
 ]  # fmt: skip
 
 COMPAT: list[Case] = [
-    Case("create-tinyint", "compat", lambda c: citem(c, tiny=300), ("CItem", "tiny", "300"),
-         C_RANGE),
+    Case("create-tinyint", "compat", lambda c: citem(c, tiny=300), ("CItem", "tiny", "300")),
     Case("create-smallint", "compat", lambda c: citem(c, small=40000),
-         ("CItem", "small", "40000"), C_RANGE),
-    Case("create-int", "compat", lambda c: citem(c, num=2**31), ("CItem", "num", str(2**31)),
-         C_RANGE),
-    Case("create-bigint", "compat", lambda c: citem(c, big=2**63), ("CItem", "big", str(2**63)),
-         C_RANGE),
+         ("CItem", "small", "40000")),
+    Case("create-int", "compat", lambda c: citem(c, num=2**31), ("CItem", "num", str(2**31))),
+    Case("create-bigint", "compat", lambda c: citem(c, big=2**63), ("CItem", "big", str(2**63))),
     Case("update-tinyint", "compat", lambda c: c.citem.update(tiny=-129),
-         ("CItem", "tiny", "-129"), C_RANGE),
+         ("CItem", "tiny", "-129")),
     Case("filter-int-key", "compat", lambda c: list(CItem.objects(id=c.id, seq=2**40)),
-         ("CItem", "seq", str(2**40)), C_RANGE),
-    Case("create-int-text", "compat", lambda c: citem(c, num="abc"), ("CItem", "num", "abc"),
-         C_MODEL),
+         ("CItem", "seq", str(2**40))),
+    Case("create-int-text", "compat", lambda c: citem(c, num="abc"), ("CItem", "num", "abc")),
     Case("create-uuid-text", "compat", lambda c: CItem.create(id="not-a-uuid"),
-         ("CItem", "id", "not-a-uuid"), C_MODEL),
+         ("CItem", "id", "not-a-uuid")),
     Case("filter-uuid-text", "compat", lambda c: list(CItem.objects(id="zzz")),
-         ("CItem", "id", "zzz"), C_MODEL),
+         ("CItem", "id", "zzz")),
     Case("create-uuid-int", "compat", lambda c: CItem.create(id=12345),
-         ("CItem", "id", "12345"), C_MODEL),
-    Case("create-timeuuid-v4", "compat", lambda c: citem(c, tu=V4), ("CItem", "tu", str(V4)),
-         C_TIMEUUID),
+         ("CItem", "id", "12345")),
+    Case("create-timeuuid-v4", "compat", lambda c: citem(c, tu=V4), ("CItem", "tu", str(V4))),
     Case("create-timeuuid-text", "compat", lambda c: citem(c, tu="xyz"),
-         ("CItem", "tu", "xyz"), C_MODEL),
+         ("CItem", "tu", "xyz")),
     Case("create-datetime-text", "compat", lambda c: citem(c, at="yesterday"),
-         ("CItem", "at", "yesterday"), C_UNTYPED),
+         ("CItem", "at", "yesterday")),
     Case("create-set-none", "compat", lambda c: citem(c, tags={"a", None}),
-         ("CItem", "tags", "None"), C_MODEL),
+         ("CItem", "tags", "None")),
     Case("create-list-none", "compat", lambda c: citem(c, names=["a", None]),
-         ("CItem", "names", "None"), C_MODEL),
+         ("CItem", "names", "None")),
     Case("create-map-none-value", "compat", lambda c: citem(c, attrs={"a": None}),
-         ("CItem", "attrs", "None"), C_MAP_NONE),
+         ("CItem", "attrs", "None")),
     Case("create-map-none-key", "compat", lambda c: citem(c, attrs={None: 1}),
-         ("CItem", "attrs", "None"), C_MODEL),
+         ("CItem", "attrs", "None")),
     Case("create-list-oversized", "compat", lambda c: citem(c, names=["x"] * 70000),
-         ("CItem", "names", "65535"), C_MODEL),
-    Case("create-unknown-column", "compat", lambda c: citem(c, nope=1), ("CItem", "nope"),
-         C_MODEL),
+         ("CItem", "names", "65535")),
+    Case("create-unknown-column", "compat", lambda c: citem(c, nope=1), ("CItem", "nope")),
     Case("ctor-unknown-column", "compat", lambda c: CItem(id=c.id, nope=1).save(),
-         ("CItem", "nope"), C_EXTRA),
-    Case("filter-unknown", "compat", lambda c: list(CItem.objects(nope=1)), ("CItem", "nope"),
-         C_MODEL),
+         ("CItem", "nope")),
+    Case("filter-unknown", "compat", lambda c: list(CItem.objects(nope=1)), ("CItem", "nope")),
     Case("update-unknown", "compat", lambda c: c.citem.update(nope=1), ("CItem", "nope")),
     Case("queryset-update-unknown", "compat",
          lambda c: CItem.objects(id=c.id, seq=0).update(nope=1), ("CItem", "nope")),
     Case("order-by-unknown", "compat", lambda c: list(CItem.objects(id=c.id).order_by("nope")),
-         ("CItem", "nope"), C_MODEL),
+         ("CItem", "nope")),
     Case("iff-unknown", "compat", lambda c: c.citem.iff(nope=1).update(body="x"),
-         ("CItem", "nope"), C_MODEL),
+         ("CItem", "nope")),
     Case("text-too-long", "compat", lambda c: citem(c, body="x" * 101),
-         ("CItem", "body", "x" * 101), C_MODEL + "; " + C_VALUE),
-    Case("text-int", "compat", lambda c: citem(c, body=5), ("CItem", "body", "5"),
-         C_MODEL + "; " + C_VALUE),
-    Case("blob-text", "compat", lambda c: citem(c, data="text"), ("CItem", "data", "text"),
-         C_UNTYPED),
-    Case("decimal-text", "compat", lambda c: citem(c, dec="abc"), ("CItem", "dec", "abc"),
-         C_MODEL),
+         ("CItem", "body", "x" * 101)),
+    Case("text-int", "compat", lambda c: citem(c, body=5), ("CItem", "body", "5")),
+    Case("blob-text", "compat", lambda c: citem(c, data="text"), ("CItem", "data", "text")),
+    Case("decimal-text", "compat", lambda c: citem(c, dec="abc"), ("CItem", "dec", "abc")),
     Case("update-key", "compat", lambda c: c.citem.update(seq=3), ("CItem", "seq")),
     Case("filter-needs-index", "compat", lambda c: list(CItem.objects(body="x")),
-         ("CItem", "body"), C_MODEL),
+         ("CItem", "body")),
     Case("order-by-non-clustering", "compat",
-         lambda c: list(CItem.objects(id=c.id).order_by("body")), ("CItem", "body"), C_MODEL),
+         lambda c: list(CItem.objects(id=c.id).order_by("body")), ("CItem", "body")),
     Case("limit-negative", "compat", lambda c: list(CItem.objects(id=c.id).limit(-1)),
-         ("CItem", "limit", "-1"), C_MODEL + "; " + C_VALUE),
+         ("CItem", "limit", "-1")),
     Case("limit-text", "compat", lambda c: list(CItem.objects(id=c.id).limit("x")),
-         ("CItem", "limit", "x"), C_UNTYPED),
+         ("CItem", "limit", "x")),
     Case("in-text", "compat", lambda c: list(CItem.objects(id__in="abc")),
-         ("CItem", "id", "abc"), C_MODEL + "; " + C_VALUE),
+         ("CItem", "id", "abc")),
     Case("filter-none", "compat", lambda c: list(CItem.objects(id=None)),
-         ("CItem", "id", "None"), C_MODEL),
+         ("CItem", "id", "None")),
     Case("empty-partition-key", "compat", lambda c: CTag.create(name="", n=1),
-         ("CTag", "name", "''"), C_KEY_BYTES),
+         ("CTag", "name", "''")),
     Case("partition-key-over-64k", "compat", lambda c: CTag.create(name="k" * 70000, n=1),
-         ("CTag", "name", "65535"), C_KEY_BYTES),
+         ("CTag", "name", "65535")),
     Case("lookup-unknown", "compat", lambda c: list(CItem.objects(id__regex=1)),
-         ("CItem", "id", "regex"), C_UNTYPED + " (operators.QueryOperatorException); " + C_MODEL),
+         ("CItem", "id", "regex")),
     Case("ttl-text", "compat", lambda c: CItem.ttl("abc").create(id=c.id, body="t"),
-         ("CItem", "ttl", "abc"), C_TTL),
+         ("CItem", "ttl", "abc")),
     Case("ttl-negative", "compat", lambda c: CItem.ttl(-1).create(id=c.id, body="t"),
-         ("CItem", "ttl", "-1"), C_TTL),
+         ("CItem", "ttl", "-1")),
     Case("ttl-above-max", "compat", lambda c: CItem.ttl(10**9).create(id=c.id, body="t"),
-         ("CItem", "ttl", str(10**9)), C_TTL),
+         ("CItem", "ttl", str(10**9))),
     Case("timestamp-text", "compat", lambda c: c.citem.timestamp("x").update(body="y"),
-         ("CItem", "timestamp", "x"), C_UNTYPED),
+         ("CItem", "timestamp", "x")),
     Case("batch-timestamp-text", "compat",
          lambda c: BatchQuery(timestamp="x"),  # type: ignore[arg-type]
-         ("timestamp", "x"), C_VALUE),
+         ("timestamp", "x")),
     Case("named-table", "compat", lambda c: NamedTable(KS, "t; DROP TABLE x"),
          ("table", "t; DROP TABLE x")),
     Case("named-keyspace", "compat", lambda c: NamedKeyspace("k'"), ("keyspace", "k'")),
@@ -569,16 +465,16 @@ COMPAT: list[Case] = [
     Case("create-keyspace-name", "compat", lambda c: create_keyspace_simple("bad name", 1),
          ("keyspace", "bad name")),
     Case("table-name", "compat", compat_model({"__table_name__": "t; DROP"}),
-         ("BadC", "t; DROP"), C_TABLE_NAME),
+         ("BadC", "t; DROP")),
     Case("keyspace-missing", "compat", compat_model({"__keyspace__": "k'x"}), ("BadC", "k'x")),
     Case("option-text", "compat", compat_model({"__options__": {"gc_grace_seconds": "abc"}}),
-         ("BadC", "gc_grace_seconds", "abc"), C_OPTIONS),
+         ("BadC", "gc_grace_seconds", "abc")),
     Case("option-unknown", "compat", compat_model({"__options__": {"gc_grace_secs": 5}}),
-         ("BadC", "gc_grace_secs"), C_OPTIONS),
+         ("BadC", "gc_grace_secs")),
     Case("no-primary-key", "compat",
          lambda c: type("BadP", (Model,), {"__keyspace__": KS, "__connection__": RELIABILITY_COMPAT,
                                            "v": columns.Integer()}),
-         ("BadP", "primary key"), C_MODEL),
+         ("BadP", "primary key")),
 ]  # fmt: skip
 
 CASES = CORE + COMPAT

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from coodie_compat import columns
 from coodie_compat.management import sync_table as compat_sync_table
-from coodie_compat.models import Model
+from coodie_compat.models import Model, ModelDefinitionException
 from coodie_compat.named import NamedKeyspace, NamedTable
 from coodie_compat.query import BatchQuery, LWTException
 from coodie_core import (
@@ -83,6 +83,8 @@ def _value(drawn: tuple[str, bool]) -> str:
 def _differs(first: str, second: str) -> str:
     """``second``, changed if needed so that it differs from ``first``."""
     return second if second != first else second + "'"
+
+
 blobs = st.one_of(st.binary(max_size=200), st.sampled_from([DROP.encode(), b"\x00", b"'"]))
 
 
@@ -291,17 +293,16 @@ def test_tricky_but_valid_names_work_quoted(name: str) -> None:
     assert [r["value"] for r in table.objects.filter(id=1)] == [DROP]
 
 
-def test_hostile_compat_table_name_is_quoted_not_executed(cassandra_session: Any) -> None:
-    """compat does not validate ``__table_name__`` (see test_bad_input) but quotes
-    it: the server refuses the name and nothing else happens."""
+def test_hostile_compat_table_name_is_refused_at_class_creation(cassandra_session: Any) -> None:
+    """compat validates ``__table_name__`` when the class is defined: a hostile name
+    never reaches a statement, and the canary table survives."""
+    with pytest.raises(ModelDefinitionException, match="invalid __table_name__"):
 
-    class Hostile(Model):
-        __keyspace__ = KS
-        __connection__ = RELIABILITY_COMPAT
-        __table_name__ = 't" (k int PRIMARY KEY); DROP TABLE t; --'
-        __table_name_case_sensitive__ = True
-        id = columns.Integer(primary_key=True)
+        class Hostile(Model):
+            __keyspace__ = KS
+            __connection__ = RELIABILITY_COMPAT
+            __table_name__ = 't" (k int PRIMARY KEY); DROP TABLE t; --'
+            __table_name_case_sensitive__ = True
+            id = columns.Integer(primary_key=True)
 
-    with pytest.raises(Exception, match="Table name must not"):
-        compat_sync_table(Hostile)
     assert cassandra_session.execute(f"SELECT v FROM {KS}.t WHERE k = 1").one()[0] == "canary"

@@ -78,9 +78,7 @@ class Ledger:
     """Acknowledged writes: ``rows[(api, sensor)][seq] = value`` (api ``core`` or
     ``compat``), filled by writers in any thread."""
 
-    rows: dict[tuple[str, str], dict[int, str]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )
+    rows: dict[tuple[str, str], dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
     failed: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

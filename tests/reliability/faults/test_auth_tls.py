@@ -1,6 +1,7 @@
 """Authentication and TLS on a node with PasswordAuthenticator and TLS required
-on its native port (the ``auth_node`` fixture; self-signed certificate made with
-keytool).
+on its native port (the ``auth_node`` fixture: the launcher's
+``NodeConfig.client_tls`` with a self-signed certificate made with keytool; the
+launcher waits for it over TLS).
 
 Right credentials over TLS work through core (``coodie_core.connect`` passes
 ``auth_provider`` and ``ssl_context`` to the driver's ``Cluster``) and compat
@@ -27,6 +28,8 @@ from coodie_compat import models as compat_models
 from coodie_compat.management import sync_table as compat_sync_table
 from coodie_compat.models import Model
 from coodie_core import ConnectionNotFound, Document, PartitionKey, execution, sync_table
+from coodie_core.embedded.config import CASSANDRA_VERSION
+from coodie_core.embedded.node import probe_ssl_context, query_release_version
 from coodie_core.management import create_keyspace
 from tests.reliability.support import schema_management_allowed
 
@@ -177,3 +180,15 @@ def test_read_only_role_cannot_write(
         execution.register_connection("auth", core_auth.session, keyspace=KEYSPACE)
         execution.unregister_connection("reader", shutdown=True)
     assert Secret.get(id=2).body == "kept"
+
+
+def test_launcher_probe_speaks_tls_to_the_node(auth_node: Any) -> None:
+    """The launcher's readiness probe answers only over TLS here: a node that
+    requires TLS refuses the plain probe, so ``wait_ready`` uses the TLS one."""
+    credentials = ("cassandra", "cassandra")
+    plain = query_release_version(auth_node.address, 9042, credentials=credentials)
+    secure = query_release_version(
+        auth_node.address, 9042, credentials=credentials, ssl_context=probe_ssl_context()
+    )
+    assert plain is None
+    assert secure == CASSANDRA_VERSION

@@ -4,8 +4,11 @@ fails with an error that names the consistency level and the live replicas, and
 ``consistency`` and ``alive_replicas`` as ``cassandra.Unavailable`` does.
 
 Through the driver's default retry policy the ``Unavailable`` answer is retried
-on the next host; with no live host left the caller gets ``NoHostAvailable``,
-whose text still quotes the server's answer but whose type says "no host".
+on the next host; with no live host left the driver raises ``NoHostAvailable``.
+Core (``run``/``arun``) and compat (``connection.execute``) turn it into
+``NotEnoughReplicas``: a ``CoodieError`` and a ``cassandra.Unavailable``, still a
+``NoHostAvailable`` (code that caught it keeps working; compat's is also a
+``CQLEngineException``), whose text still quotes the server's answer.
 """
 
 from __future__ import annotations
@@ -20,15 +23,11 @@ import pytest
 from cassandra import ConsistencyLevel, Unavailable
 from cassandra.cluster import NoHostAvailable
 
+from coodie_compat import CQLEngineException
+from coodie_core import NotEnoughReplicas
 from tests.reliability.faults.models import CReading, Reading, sync_models
 
 DOWN = (2, 3)
-GAP_TYPED = (
-    "gap: coodie_core.execution.run/arun (and compat connection.execute) let the driver's "
-    "NoHostAvailable through; when every error inside it is Unavailable, raise a typed "
-    "error carrying consistency and alive_replicas (cassandra.Unavailable or a CoodieError "
-    "subclass)"
-)
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +83,16 @@ def test_error_names_consistency_and_live_replicas(
     assert re.search(r"alive_replicas[\\']*: 1\b", text), text
 
 
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.xfail(
-    strict=True, reason=GAP_TYPED)) for k in KINDS])  # fmt: skip
+@pytest.mark.parametrize("kind", KINDS)
 def test_error_is_typed_unavailable(quorum_lost: str, kind: str, figures: Any) -> None:
     error = _error(quorum_lost, kind, figures)
+    for typed in (NotEnoughReplicas, Unavailable, NoHostAvailable):
+        assert isinstance(error, typed), repr(error)
+    assert isinstance(error, CQLEngineException) == kind.startswith("compat")
     assert getattr(error, "consistency", None) == ConsistencyLevel.QUORUM, repr(error)
-    assert getattr(error, "alive_replicas", None) == 1
+    assert (error.required_replicas, error.alive_replicas) == (2, 1)
+    assert str(error).startswith("not enough replicas alive for consistency QUORUM: "
+                                 "2 required, 1 alive"), str(error)  # fmt: skip
 
 
 def test_nothing_written_while_quorum_lost(quorum_lost: str, fault_env: Any) -> None:

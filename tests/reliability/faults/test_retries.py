@@ -40,18 +40,6 @@ from tests.reliability.support import (
 VICTIM = 2
 IDEMPOTENT = ("read", "insert", "update", "delete")
 NOT_IDEMPOTENT = ("counter", "list-append", "lwt-insert", "lwt-update")
-GAP_CORE = (
-    "gap: coodie_core retries non-idempotent statements: it marks no statement "
-    "is_idempotent and leaves the driver's default RetryPolicy, whose on_request_error "
-    "retries everything on the next host; core should mark reads and plain writes "
-    "idempotent (driver.bind/bind_batch) and install a policy that rethrows "
-    "request errors and write timeouts for statements not marked idempotent"
-)
-GAP_COMPAT = (
-    "gap: coodie_compat.connection.execute (_prepared.statement_request/batch_request) "
-    "never marks is_idempotent and keeps the driver's default RetryPolicy, so counters, "
-    "list appends and LWT are retried like reads (cqlengine does the same)"
-)
 
 
 @dataclass
@@ -132,7 +120,15 @@ def probe(fault_env: Any) -> Iterator[Probe]:
         "retry probe: " + ", ".join(f"{a}/{k}={'ok' if o.ok else o.error}"
                                     for (a, k), o in sorted(outcomes.items()))
     )  # fmt: skip
-    yield Probe(outcomes, {"core": list(core_retries.calls), "compat": list(compat_retries.calls)})
+    probe = Probe(
+        outcomes, {"core": list(core_retries.calls), "compat": list(compat_retries.calls)}
+    )
+    errors = [c for calls in probe.retries.values() for c in calls if c.event == "request_error"]
+    fault_env.figures.add("retry probe: requests sent again after a connection error",
+                          sum(c.retried for c in errors))  # fmt: skip
+    fault_env.figures.add("retry probe: requests not sent again (not idempotent)",
+                          sum(not c.retried for c in errors))  # fmt: skip
+    yield probe
     fault_env.heal()
 
 
@@ -198,8 +194,8 @@ def _compat_ops(run: str) -> dict[str, Op]:
         "delete": lambda: rows(seq=2).delete(),
         "counter": lambda: CTally.objects(name=sensor).using(connection="probe").update(hits=1),
         "list-append": lambda: rows(seq=0).update(tags__append=["t"]),
-        "lwt-insert": lambda: rows().if_not_exists().create(
-            sensor=sensor, seq=next(lwt_seq), value="l"
+        "lwt-insert": lambda: (
+            rows().if_not_exists().create(sensor=sensor, seq=next(lwt_seq), value="l")
         ),
         "lwt-update": lambda: rows(seq=0).iff(value__ne="never").update(value="lwt"),
     }
@@ -234,31 +230,26 @@ async def _core_in_flight(ops: dict[str, Op], fault_env: Any) -> dict[str, Outco
     return {kind: await task for kind, task in tasks.items()}
 
 
-def _params(api: str, kinds: tuple[str, ...], gap: str | None) -> list[Any]:
-    marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-    return [pytest.param(api, kind, marks=marks, id=f"{api}-{kind}") for kind in kinds]
+def _params(kinds: tuple[str, ...]) -> list[Any]:
+    return [pytest.param(api, kind, id=f"{api}-{kind}") for api in ("core", "compat")
+            for kind in kinds]  # fmt: skip
 
 
-@pytest.mark.parametrize(("api", "kind"), _params("core", IDEMPOTENT, None)
-                         + _params("compat", IDEMPOTENT, None))  # fmt: skip
+@pytest.mark.parametrize(("api", "kind"), _params(IDEMPOTENT))
 def test_idempotent_requests_are_retried_elsewhere(probe: Probe, api: str, kind: str) -> None:
     outcome = probe.outcomes[(api, kind)]
     assert outcome.ok, outcome.error
     assert kind in probe.retried_kinds(api)
 
 
-@pytest.mark.parametrize(("api", "kind"), _params("core", NOT_IDEMPOTENT, GAP_CORE)
-                         + _params("compat", NOT_IDEMPOTENT, GAP_COMPAT))  # fmt: skip
+@pytest.mark.parametrize(("api", "kind"), _params(NOT_IDEMPOTENT))
 def test_non_idempotent_requests_are_not_retried(probe: Probe, api: str, kind: str) -> None:
     assert kind not in probe.retried_kinds(api), f"{api} {kind} was sent again"
     outcome = probe.outcomes[(api, kind)]
     assert not outcome.ok, f"{api} {kind} succeeded after its coordinator died"
 
 
-@pytest.mark.parametrize("api", [
-    pytest.param("core", marks=pytest.mark.xfail(strict=True, reason=GAP_CORE)),
-    pytest.param("compat", marks=pytest.mark.xfail(strict=True, reason=GAP_COMPAT)),
-])  # fmt: skip
+@pytest.mark.parametrize("api", ["core", "compat"])
 def test_every_retried_statement_was_marked_idempotent(probe: Probe, api: str) -> None:
     retried = [c for c in probe.retries[api] if c.retried]
     assert retried, "the probe caused no retry at all"

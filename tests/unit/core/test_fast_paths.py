@@ -108,7 +108,7 @@ def test_bad_values_are_refused_before_any_query() -> None:
     doc.small = 1000  # plain assignment is not validated...
     with pytest.raises(InvalidValue, match="out of range for tinyint"):
         doc.save_op()  # ...but every write is
-    with pytest.raises(ValueError, match="small: out of range for tinyint"):
+    with pytest.raises(ValueError, match="small: invalid value -129: out of range for tinyint"):
         Row(id=UID, small=-129)
 
 

@@ -136,7 +136,7 @@ def test_read_validator_skips_only_coodie_checks() -> None:
     assert read_validator(Event) is validator  # built once
     row = {"bucket": 1, "seq": 2**40}  # a value an int column could never hold
     assert validator.validate_python(row).seq == 2**40
-    with pytest.raises(pydantic.ValidationError, match="seq: out of range for int"):
+    with pytest.raises(pydantic.ValidationError, match=f"seq: invalid value {2**40}: out of range"):
         Event.model_validate(row)
     with pytest.raises(pydantic.ValidationError, match="valid integer"):
         validator.validate_python({"bucket": "x", "seq": 1})  # types are still checked

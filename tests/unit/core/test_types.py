@@ -25,8 +25,17 @@ from coodie_core.cqltypes import (
     normalize_type,
     parse_type,
 )
+from coodie_core.document import Document
 from coodie_core.errors import InvalidIdentifier, ModelDefinitionError
-from coodie_core.fields import ClusteringKey, Counter, CqlType, Frozen, Indexed, Vector
+from coodie_core.fields import (
+    ClusteringKey,
+    Counter,
+    CqlType,
+    Frozen,
+    Indexed,
+    PartitionKey,
+    Vector,
+)
 from coodie_core.identifiers import quote, validate_identifier
 
 
@@ -126,8 +135,13 @@ def test_marker_validation() -> None:
         CqlType("text; DROP")
     with pytest.raises(ModelDefinitionError):
         Vector(0)
-    with pytest.raises(InvalidIdentifier):
-        Indexed(name="bad name")
+    # an index name is checked when the model is created, so the error names it
+    assert Indexed(name="bad name").name == "bad name"
+    with pytest.raises(InvalidIdentifier, match=r"^Bad\.v: invalid index name 'bad name'"):
+
+        class Bad(Document):
+            id: Annotated[int, PartitionKey()]
+            v: Annotated[int, Indexed(name="bad name")] = 0
 
 
 def test_parse_and_normalize_types() -> None:
