@@ -165,11 +165,22 @@ def _type_steps(
     user_type: type[UserType], keyspace: str, connection: str | None, dry_run: bool
 ) -> Steps:
     where = (Where("keyspace_name", "=", keyspace), Where("type_name", "=", user_type.type_name()))
-    rows = yield _schema_read("types", ("field_names", "field_types"), where, connection)
+    read = _schema_read("types", ("field_names", "field_types"), where, connection)
+    rows = yield read
     plan = plan_type_sync(keyspace, user_type, live_type_from_row(rows[0] if rows else None))
-    for cql in [] if dry_run else plan:
+    if dry_run:
+        return plan
+    for cql in plan:
         yield _ddl(cql, connection)
-    return plan
+    if rows:
+        return plan
+    # CREATE TYPE IF NOT EXISTS does nothing when another client (perhaps with
+    # an older model) created the type after the read: add what it lacks.
+    rows = yield read
+    rest = plan_type_sync(keyspace, user_type, live_type_from_row(rows[0] if rows else None))
+    for cql in rest:
+        yield _ddl(cql, connection)
+    return plan + rest
 
 
 def _table_steps(model: type[Document], dry_run: bool) -> Steps:
@@ -181,13 +192,31 @@ def _table_steps(model: type[Document], dry_run: bool) -> Steps:
     plan: list[str] = []
     for user_type in user_types_of(meta):
         plan += yield from _type_steps(user_type, table.keyspace, connection, dry_run)
+    live = yield from _describe_steps(meta, table)
+    table_plan = plan_sync(meta, table, live)
+    if dry_run:
+        return plan + table_plan
+    if live is None:
+        # Create the table alone, then plan the rest against what the server now
+        # holds: CREATE TABLE IF NOT EXISTS does nothing when another client
+        # (perhaps with an older model) created the table after the read.
+        create = table_plan[0]
+        yield _ddl(create, connection)
+        plan.append(create)
+        live = yield from _describe_steps(meta, table)
+        table_plan = plan_sync(meta, table, live)
+    for cql in table_plan:
+        yield _ddl(cql, connection)
+    return plan + table_plan
+
+
+def _describe_steps(
+    meta: TableMeta, table: Table
+) -> Generator[Operation[Any], Any, LiveTable | None]:
     results = []
     for op in describe_ops(meta, table):
         results.append((yield op))
-    table_plan = plan_sync(meta, table, _live(results))
-    for cql in [] if dry_run else table_plan:
-        yield _ddl(cql, connection)
-    return plan + table_plan
+    return _live(results)
 
 
 def _view_steps(meta: TableMeta, table: Table, dry_run: bool) -> Steps:
@@ -210,7 +239,9 @@ def sync_table(model: type[Document], *, dry_run: bool = False) -> list[str]:
     changed options; never drops anything. Raises IncompatibleSchemaChange
     (changing nothing) when a key or a column type differs. For a polymorphic
     root the table holds every subclass's columns; a materialized view
-    (``Settings.view_of``) is created when missing.
+    (``Settings.view_of``) is created when missing. After creating a type or
+    table the schema is read again, so fields and columns are still added when
+    another client (perhaps with an older model) created it first.
     """
     return _drive(_table_steps(model, dry_run))
 

@@ -166,7 +166,7 @@ class QuerySet(QuerySetBase[D]):
         state, table, where = self.state, self._table, self._where()
         self._check_filtering(table, where)
         parts: dict[str, Any] = {
-            "table": resolve_table(table),
+            "table": resolve_table(table, state.connection),
             "columns": state.columns or table.names,
             "where": where,
             "order_by": state.order_by,

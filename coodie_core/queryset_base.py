@@ -177,7 +177,7 @@ class QuerySetBase(Generic[D]):
         """The operation behind :meth:`delete` (rows of the pinned partitions)."""
         self._check_lwt()
         delete = Delete(
-            resolve_table(self._table),
+            resolve_table(self._table, self.state.connection),
             self._write_where("delete", False),
             timestamp=self.state.timestamp,
             if_exists=self.state.if_exists,
@@ -191,7 +191,7 @@ class QuerySetBase(Generic[D]):
         self._check_lwt()
         table = self._table
         update = Update(
-            resolve_table(table),
+            resolve_table(table, self.state.connection),
             assignments(table, values),
             self._write_where("update", True),
             ttl=write_ttl(table, self.state.ttl),

@@ -5,8 +5,8 @@
   ``ResponseFuture.send_request``, and compat's queries through
   ``coodie_compat.connection.execute``.
 - :class:`FaultCluster` wraps the launcher's 3-node cluster beside the shared
-  dev node (addresses from ``COODIE_FAULT_FIRST_ADDRESS``, default 2), and
-  :func:`auth_node_configs` the PasswordAuthenticator + TLS node after it.
+  dev node (addresses from ``COODIE_FAULT_FIRST_ADDRESS``, default 2);
+  :func:`tls_material` makes the certificate of the auth node after it.
 - :class:`RecordingRetryPolicy` and :class:`FirstHostPolicy` observe and steer
   the driver during fault injection.
 - :class:`Figures` collects the numbers ``docs/reliability.md`` reports.
@@ -31,7 +31,6 @@ from cassandra.policies import LoadBalancingPolicy, RetryPolicy, RoundRobinPolic
 
 from coodie_core.embedded.cluster import EmbeddedCluster, node_configs
 from coodie_core.embedded.config import NodeConfig
-from coodie_core.embedded.node import default_home
 
 #: The one place the fault cluster's addresses are chosen: node i listens on
 #: 127.0.0.<first + i - 1>; the auth node takes the next address.
@@ -48,12 +47,6 @@ RELIABILITY_COMPAT = "reliability_compat"
 FAULT = "fault"
 FAULT_COMPAT = "fault_compat"
 FAULT_NODES = 3
-
-#: Schema changes are flushed at once on the fault nodes: the launcher's speed
-#: setting (``flush_local_schema_changes=false``) lets a SIGKILLed node come back
-#: without the keyspaces created since its last flush (seen on 5.0.6), which
-#: would turn a kill test into a schema test.
-FLUSH_SCHEMA = "-Dcassandra.test.flush_local_schema_changes=true"
 
 
 def reliability_keyspace() -> str:
@@ -165,13 +158,19 @@ def _statement_text(future: Any) -> str:
     return str(getattr(prepared, "query_string", None) or getattr(query, "query_string", query))
 
 
-# -- the fault cluster and the auth node ------------------------------------------
+# -- the fault cluster and the auth node's certificate ----------------------------
 
 
 def fault_configs() -> list[NodeConfig]:
-    """The three fault nodes (homes fault1-3), schema flushes switched on."""
+    """The three fault nodes (homes fault1-3).
+
+    The launcher's default ``NodeConfig.flush_schema`` matters here: without it a
+    SIGKILLed node can come back without the keyspaces created since its last
+    flush (seen on 5.0.6), which would turn a kill test into a schema test.
+    """
     configs = node_configs(FAULT_NODES, first_address=fault_first_address(), name="fault")
-    return [dataclasses.replace(c, extra_properties=(FLUSH_SCHEMA,)) for c in configs]
+    assert all(c.flush_schema for c in configs), "fault nodes must flush schema changes"
+    return configs
 
 
 class FaultCluster:
@@ -247,29 +246,6 @@ def tls_material(directory: Path, address: str) -> tuple[Path, Path]:
         check=True, capture_output=True,
     )  # fmt: skip
     return keystore, pem
-
-
-def auth_node_configs() -> tuple[list[NodeConfig], Path]:
-    """The PasswordAuthenticator node (home auth1) with TLS required on its native
-    port, and the PEM a client must trust.
-
-    The TLS settings are ``cassandra.settings.*`` system properties, which
-    Cassandra 5.0 reads when ``cassandra.config.allow_system_properties`` is
-    true: no ``client_encryption_options`` section is needed in the yaml.
-    """
-    number = fault_first_address() + FAULT_NODES
-    configs = node_configs(1, "PasswordAuthenticator", first_address=number, name="auth")
-    keystore, pem = tls_material(default_home("auth-tls"), configs[0].address)
-    prefix = "-Dcassandra.settings.client_encryption_options."
-    properties = (
-        "-Dcassandra.config.allow_system_properties=true",
-        f"{prefix}enabled=true",
-        f"{prefix}optional=false",
-        f"{prefix}keystore={keystore}",
-        f"{prefix}keystore_password=changeit",
-        f"{prefix}store_type=PKCS12",
-    )
-    return [dataclasses.replace(c, extra_properties=properties) for c in configs], pem
 
 
 # -- steering and observing the driver --------------------------------------------
