@@ -18,10 +18,12 @@ from typing import Literal
 from coodie_core.errors import ModelDefinitionError
 
 __all__ = [
+    "INDEX_TARGETS",
     "ClusteringKey",
     "Counter",
     "CqlType",
     "Frozen",
+    "IndexTarget",
     "Indexed",
     "PartitionKey",
     "Static",
@@ -50,18 +52,37 @@ class ClusteringKey:
             )
 
 
+#: What an index on a collection covers (``CREATE INDEX ... ON t (KEYS(m))``...).
+IndexTarget = Literal["keys", "values", "entries", "full"]
+#: The accepted ``Indexed(target=...)`` values.
+INDEX_TARGETS: tuple[IndexTarget, ...] = ("keys", "values", "entries", "full")
+
+
 @dataclass(frozen=True)
 class Indexed:
     """Asks for a secondary index on the column.
 
     ``name`` defaults to ``<table>_<column>_idx``; ``using`` names a custom index
-    class such as ``'sai'`` (Cassandra 5 storage-attached index). Both are checked
-    when the model class is created (:mod:`coodie_core.meta`), so the error names
-    the model and field.
+    class such as ``'sai'`` (Cassandra 5 storage-attached index). ``target`` says
+    what an index on a collection covers:
+
+    - ``"keys"``: a map's keys (serves ``m__contains_key=``);
+    - ``"values"``: a list's, set's or map's values (serves ``m__contains=``);
+    - ``"entries"``: a map's key/value pairs (``m[key] = value`` in CQL, which
+      coodie_core's filters do not produce: only ``allow_filtering()`` queries
+      or raw CQL use it);
+    - ``"full"``: a frozen list, set or map as one value (serves ``f=``).
+
+    Left out, the index is on the column itself: for a non-frozen collection
+    Cassandra takes that as ``"values"``, and for a frozen collection coodie
+    renders ``"full"``, the only index Cassandra accepts on one. All three are
+    checked against the column when the model class is created
+    (:mod:`coodie_core.meta`), so the error names the model and field.
     """
 
     name: str | None = None
     using: str | None = None
+    target: IndexTarget | None = None
 
 
 @dataclass(frozen=True)

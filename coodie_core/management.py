@@ -16,8 +16,10 @@ serialize values with.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
+
+from cassandra import InvalidRequest
 
 from coodie_core.cqltypes import user_types_in
 from coodie_core.document import Document
@@ -143,22 +145,50 @@ def _live(results: list[list[dict[str, Any]]]) -> LiveTable | None:
 Steps = Generator[Operation[Any], Any, list[str]]
 
 
+# A failed operation is thrown into the steps, which decide whether it is fatal.
+
+
 def _drive(steps: Steps) -> list[str]:
-    result: Any = None
     try:
+        op = next(steps)
         while True:
-            result = run(steps.send(result))
+            try:
+                result = run(op)
+            except Exception as exc:
+                op = steps.throw(exc)
+            else:
+                op = steps.send(result)
     except StopIteration as done:
         return list(done.value)
 
 
 async def _adrive(steps: Steps) -> list[str]:
-    result: Any = None
     try:
+        op = next(steps)
         while True:
-            result = await arun(steps.send(result))
+            try:
+                result = await arun(op)
+            except Exception as exc:
+                op = steps.throw(exc)
+            else:
+                op = steps.send(result)
     except StopIteration as done:
         return list(done.value)
+
+
+def _change_steps(
+    cql: str, connection: str | None, replan: Callable[[], Steps]
+) -> Generator[Operation[Any], Any, None]:
+    """Send one planned schema change. ScyllaDB and Cassandra before 4.1 have no
+    ``ALTER ... ADD IF NOT EXISTS``, so additions are sent plainly, and another
+    client may make the same change first: when the server refuses a change, the
+    schema is read again (``replan``) and the refusal stands only if the change
+    is still planned."""
+    try:
+        yield _ddl(cql, connection)
+    except InvalidRequest:
+        if cql in (yield from replan()):
+            raise
 
 
 def _type_steps(
@@ -170,16 +200,20 @@ def _type_steps(
     plan = plan_type_sync(keyspace, user_type, live_type_from_row(rows[0] if rows else None))
     if dry_run:
         return plan
+
+    def replan() -> Steps:
+        fresh = yield read
+        return plan_type_sync(keyspace, user_type, live_type_from_row(fresh[0] if fresh else None))
+
     for cql in plan:
-        yield _ddl(cql, connection)
+        yield from _change_steps(cql, connection, replan)
     if rows:
         return plan
     # CREATE TYPE IF NOT EXISTS does nothing when another client (perhaps with
     # an older model) created the type after the read: add what it lacks.
-    rows = yield read
-    rest = plan_type_sync(keyspace, user_type, live_type_from_row(rows[0] if rows else None))
+    rest = yield from replan()
     for cql in rest:
-        yield _ddl(cql, connection)
+        yield from _change_steps(cql, connection, replan)
     return plan + rest
 
 
@@ -205,8 +239,12 @@ def _table_steps(model: type[Document], dry_run: bool) -> Steps:
         plan.append(create)
         live = yield from _describe_steps(meta, table)
         table_plan = plan_sync(meta, table, live)
+
+    def replan() -> Steps:
+        return plan_sync(meta, table, (yield from _describe_steps(meta, table)))
+
     for cql in table_plan:
-        yield _ddl(cql, connection)
+        yield from _change_steps(cql, connection, replan)
     return plan + table_plan
 
 

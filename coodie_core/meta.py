@@ -28,7 +28,15 @@ from coodie_core.cqltypes import (
 )
 from coodie_core.errors import InvalidIdentifier, InvalidValue, ModelDefinitionError, UnknownField
 from coodie_core.fastpaths import Acceptor, write_check
-from coodie_core.fields import ClusteringKey, Counter, Frozen, Indexed, PartitionKey, Static
+from coodie_core.fields import (
+    INDEX_TARGETS,
+    ClusteringKey,
+    Counter,
+    Frozen,
+    Indexed,
+    PartitionKey,
+    Static,
+)
 from coodie_core.identifiers import quote, snake_case, validate_name
 from coodie_core.table_options import MAX_TTL, check_table_options
 
@@ -65,6 +73,14 @@ TABLE_OPTIONS = frozenset(
 )
 #: Key column types whose values' size Cassandra limits (and which may be empty).
 SIZED_KEY_KINDS = frozenset({"text", "ascii", "varchar", "blob"})
+_COLLECTIONS = frozenset({"list", "set", "map"})
+#: What each ``Indexed(target=...)`` needs of its column, as told in errors.
+_TARGET_NEEDS = {
+    "keys": "a non-frozen map",
+    "entries": "a non-frozen map",
+    "values": "a non-frozen list, set or map",
+    "full": "a frozen list, set or map",
+}
 _SETTINGS_KEYS = (
     frozenset(
         {
@@ -197,7 +213,24 @@ class ColumnMeta:
     @cached_property
     def is_multicell(self) -> bool:
         """True for non-frozen collections (they read back ``None`` when empty)."""
-        return self.node.name in ("list", "set", "map")
+        return self.node.name in _COLLECTIONS
+
+    @cached_property
+    def index_target(self) -> str | None:
+        """What the column's index covers (None: not indexed).
+
+        ``keys``, ``values``, ``entries`` or ``full`` as the marker asks; without
+        one, ``values`` for a non-frozen collection (as Cassandra reads a bare
+        collection column), ``full`` for a frozen collection (the only index it
+        takes) and ``column`` for any other column.
+        """
+        if self.index is None:
+            return None
+        if self.index.target is not None:
+            return self.index.target
+        if self.is_multicell:
+            return "values"
+        return "full" if self.node.frozen and self.kind in _COLLECTIONS else "column"
 
     @cached_property
     def checker(self) -> Checker | None:
@@ -348,16 +381,48 @@ def _named(where: str, name: object, kind: str) -> str:
         raise InvalidIdentifier(f"{where}: {exc}") from None
 
 
-def _index(where: str, index: Indexed | None) -> Indexed | None:
-    """Check an ``Indexed`` marker's name and class; errors name ``where``."""
-    if index is None:
+def _index(where: str, markers: list[Indexed]) -> Indexed | None:
+    """Check a column's ``Indexed`` marker: one at most, its name and class, and
+    that its target is one of :data:`~coodie_core.fields.INDEX_TARGETS` (whether
+    it fits the column's type is :func:`_check_index_target`'s job); errors name
+    ``where``."""
+    if not markers:
         return None
+    if len(markers) > 1:
+        raise ModelDefinitionError(
+            f"{where}: one Indexed marker per column, not {len(markers)}: {markers}"
+        )
+    index = markers[0]
     if index.name is not None:
         _named(where, index.name, "index")
     using = index.using
     if using is not None and not (isinstance(using, str) and using.replace(".", "").isidentifier()):
         raise ModelDefinitionError(f"{where}: invalid index class {using!r}")
+    if index.target is not None and index.target not in INDEX_TARGETS:
+        raise ModelDefinitionError(
+            f"{where}: invalid index target {index.target!r}; use one of "
+            f"{', '.join(INDEX_TARGETS)}, or none to index the column itself"
+        )
     return index
+
+
+def _check_index_target(where: str, column: ColumnMeta) -> None:
+    """Refuse an index target Cassandra would refuse for the column's type."""
+    target = column.index.target if column.index is not None else None
+    if target is None:
+        return
+    node = column.node
+    fits = {
+        "keys": node.name == "map",
+        "entries": node.name == "map",
+        "values": column.is_multicell,
+        "full": node.frozen and column.kind in _COLLECTIONS,
+    }[target]
+    if not fits:
+        raise ModelDefinitionError(
+            f"{where}: index target {target!r} needs {_TARGET_NEEDS[target]} column, "
+            f"not {column.cql_type}"
+        )
 
 
 def _column(model_name: str, name: str, info: FieldInfo) -> ColumnMeta:
@@ -383,7 +448,7 @@ def _column(model_name: str, name: str, info: FieldInfo) -> ColumnMeta:
         clustering_position=ck.position if ck else None,
         clustering_order=ck.order if ck else "ASC",
         static=any(isinstance(m, Static) for m in meta),
-        index=_index(where, next((m for m in meta if isinstance(m, Indexed)), None)),
+        index=_index(where, [m for m in meta if isinstance(m, Indexed)]),
         nullable=strip_optional(info.annotation) is not info.annotation,
     )
     if column.is_key and (column.static or column.is_multicell or cql_type == "counter"):
@@ -392,6 +457,7 @@ def _column(model_name: str, name: str, info: FieldInfo) -> ColumnMeta:
         )
     if column.is_key and any(isinstance(m, Counter) for m in meta):
         raise ModelDefinitionError(f"{where}: a key column cannot be a counter")
+    _check_index_target(where, column)
     return column
 
 

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from coodie_core.errors import InvalidQuery
 from coodie_core.execution import arun, resolve_table, run
-from coodie_core.lookups import LOOKUPS, TOKEN_OPS, check_filter_value, positive
+from coodie_core.lookups import (
+    LOOKUPS,
+    TOKEN_OPS,
+    check_filter_value,
+    filtering_problem,
+    positive,
+)
 from coodie_core.meta import TableMeta
 from coodie_core.operations import (
     Operation,
@@ -155,12 +161,9 @@ class QuerySet(QuerySetBase[D]):
             return
         for cond in where:
             if isinstance(cond, Where):
-                column = table.column(cond.column)
-                if not column.is_key and column.index is None:
-                    raise InvalidQuery(
-                        f"{self.model.__name__}.{cond.column}: filtering on a column that is "
-                        "neither a key nor indexed needs allow_filtering()"
-                    )
+                problem = filtering_problem(table.column(cond.column), cond.op)
+                if problem is not None:
+                    raise InvalidQuery(f"{self.model.__name__}.{cond.column}: {problem}")
 
     def _select(self, **changes: Any) -> Select:
         state, table, where = self.state, self._table, self._where()

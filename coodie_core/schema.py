@@ -34,7 +34,9 @@ __all__ = [
     "create_table_cql",
     "drop_keyspace_cql",
     "drop_table_cql",
+    "index_key",
     "index_name",
+    "index_target_key",
     "live_table_from_rows",
     "plan_sync",
 ]
@@ -138,15 +140,63 @@ def index_name(meta: TableMeta, column: ColumnMeta) -> str:
     return validate_name(f"{meta.name}_{column.name}_idx", "index")
 
 
+def _index_on(column: ColumnMeta) -> str:
+    """The index target as DDL: ``KEYS(m)``, ``FULL(f)``... or the bare column when
+    the marker names none (a frozen collection's default is ``FULL(f)``)."""
+    asked = column.index.target if column.index is not None else None
+    target = asked or ("full" if column.index_target == "full" else None)
+    return column.quoted if target is None else f"{target.upper()}({column.quoted})"
+
+
+def _target_text(column: ColumnMeta) -> str:
+    """The index target as ``system_schema`` writes it, for error messages."""
+    target = column.index_target
+    return column.quoted if target in (None, "column") else f"{target}({column.quoted})"
+
+
 def create_index_cql(meta: TableMeta, column: ColumnMeta, table: Table) -> str:
-    """``CREATE INDEX IF NOT EXISTS`` for an ``Indexed`` column."""
+    """``CREATE INDEX IF NOT EXISTS`` for an ``Indexed`` column, on the target the
+    marker asks for (:attr:`~coodie_core.meta.ColumnMeta.index_target`)."""
     using = ""
     if column.index is not None and column.index.using:
         using = f" USING {cql_literal(column.index.using, 'using', meta.model_name)}"
     return (
         f"CREATE INDEX IF NOT EXISTS {quote(index_name(meta, column))} "
-        f"ON {table.render()} ({column.quoted}){using}"
+        f"ON {table.render()} ({_index_on(column)}){using}"
     )
+
+
+def index_key(column: ColumnMeta) -> str | None:
+    """The column's index target in the form :func:`index_target_key` gives a live
+    one: the column name for an index on the column or its values, else
+    ``keys(m)``, ``entries(m)`` or ``full(f)`` (None: the column is not indexed)."""
+    target = column.index_target
+    if target is None:
+        return None
+    return column.name if target in ("column", "values") else f"{target}({column.name})"
+
+
+def index_target_key(target: str) -> str:
+    """Normalise a ``system_schema.indexes`` target (options ``'target'``).
+
+    Cassandra stores ``values(m)``, ``keys(m)``, ``entries(m)``, ``full(f)`` or the
+    bare column name, the name double-quoted where CQL needs it. On one column
+    the bare name and ``values(...)`` are the same index (Cassandra reads a bare
+    collection column as its values), so both give the plain name; the others
+    keep their kind: ``keys(m)``.
+    """
+    text = target.strip()
+    kind, paren, rest = text.partition("(")
+    if text.startswith('"') or not paren or not rest.endswith(")"):
+        return _unquoted(text)
+    kind, name = kind.strip().lower(), _unquoted(rest[:-1].strip())
+    return name if kind == "values" else f"{kind}({name})"
+
+
+def _unquoted(name: str) -> str:
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        return name[1:-1].replace('""', '"')
+    return name
 
 
 @dataclass(frozen=True)
@@ -157,7 +207,11 @@ class LiveTable:
     clustering_key: tuple[tuple[str, str], ...]  # (name, "ASC" | "DESC")
     columns: Mapping[str, tuple[str, str]]  # name -> (type, kind)
     options: Mapping[str, object] = field(default_factory=dict)
+    #: Every index's target, normalised by :func:`index_target_key`.
     index_targets: frozenset[str] = frozenset()
+    #: Index name -> target as ``system_schema`` holds it; only read to report an
+    #: index of the model's name on another target, so not part of equality.
+    indexes: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 def live_table_from_rows(
@@ -174,16 +228,17 @@ def live_table_from_rows(
         by_kind.setdefault(row["kind"], []).append(row)
     partition = sorted(by_kind.get("partition_key", []), key=lambda r: r["position"])
     clustering = sorted(by_kind.get("clustering", []), key=lambda r: r["position"])
-    targets = set()
-    for row in index_rows:
-        target = str((row.get("options") or {}).get("target", ""))
-        targets.add(target.split("(")[-1].rstrip(")").strip('"'))
+    indexes = {
+        str(row.get("index_name")): str((row.get("options") or {}).get("target", ""))
+        for row in index_rows
+    }
     return LiveTable(
         partition_key=tuple(r["column_name"] for r in partition),
         clustering_key=tuple((r["column_name"], r["clustering_order"].upper()) for r in clustering),
         columns={r["column_name"]: (r["type"], r["kind"]) for r in rows},
         options=dict(table_row or {}),
-        index_targets=frozenset(targets),
+        index_targets=frozenset(index_target_key(t) for t in indexes.values()),
+        indexes=indexes,
     )
 
 
@@ -220,6 +275,15 @@ def _problems(meta: TableMeta, live: LiveTable) -> list[str]:
             problems.append(f"column {column.name} is {live_type}, model has {column.cql_type}")
         if (kind == "static") != column.static and not column.is_key:
             problems.append(f"column {column.name} static differs (live kind {kind})")
+    for column in meta.columns:
+        key = index_key(column)
+        if key is None or key in live.index_targets:
+            continue
+        name = index_name(meta, column)
+        if name in live.indexes:  # CREATE INDEX IF NOT EXISTS would silently keep it
+            problems.append(
+                f"index {name} is on {live.indexes[name]}, model has {_target_text(column)}"
+            )
     return problems
 
 
@@ -232,11 +296,13 @@ def plan_sync(meta: TableMeta, table: Table, live: LiveTable | None) -> list[str
     if problems:
         raise IncompatibleSchemaChange(table.render(), problems)
     plan = [
-        f"ALTER TABLE {table.render()} ADD IF NOT EXISTS {_column_def(c)}"
+        f"ALTER TABLE {table.render()} ADD {_column_def(c)}"
         for c in meta.columns
         if c.name not in live.columns
     ]
-    plan += [create_index_cql(meta, c, table) for c in indexed if c.name not in live.index_targets]
+    plan += [
+        create_index_cql(meta, c, table) for c in indexed if index_key(c) not in live.index_targets
+    ]
     changed = {
         name: value
         for name, value in meta.settings.options.items()

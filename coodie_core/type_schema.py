@@ -67,11 +67,7 @@ def plan_type_sync(
     ]
     if problems:
         raise IncompatibleSchemaChange(name, problems)
-    return [
-        f"ALTER TYPE {name} ADD IF NOT EXISTS {quote(f)} {cql}"
-        for f, cql in wanted
-        if f not in live
-    ]
+    return [f"ALTER TYPE {name} ADD {quote(f)} {cql}" for f, cql in wanted if f not in live]
 
 
 def user_types_of(meta: TableMeta) -> list[type[UserType]]:

@@ -60,8 +60,8 @@ async def test_sync_table_lifecycle(front: Any, core_keyspace: str, cassandra_cl
     assert await front(management, "sync_table", v1) == []  # idempotent
     planned = await front(management, "sync_table", v2, dry_run=True)
     assert planned == [
-        f"ALTER TABLE {core_keyspace}.{table} ADD IF NOT EXISTS email text",
-        f"ALTER TABLE {core_keyspace}.{table} ADD IF NOT EXISTS tags list<text>",
+        f"ALTER TABLE {core_keyspace}.{table} ADD email text",
+        f"ALTER TABLE {core_keyspace}.{table} ADD tags list<text>",
         f"CREATE INDEX IF NOT EXISTS {table}_email_idx ON {core_keyspace}.{table} (email)",
         f"ALTER TABLE {core_keyspace}.{table} WITH comment = 'v2' AND gc_grace_seconds = 3600",
     ]

@@ -121,7 +121,7 @@ def test_types_synced_in_dependency_order_and_extended(core_keyspace: str) -> No
             name = "gadget_v"
 
     assert sync_type(GadgetV2) == [
-        f"ALTER TYPE {core_keyspace}.gadget_v ADD IF NOT EXISTS model text"
+        f"ALTER TYPE {core_keyspace}.gadget_v ADD model text"
     ]
     assert sync_type(GadgetV2) == []
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import pytest
+from cassandra import InvalidRequest
 
 from coodie_core import Document, Indexed, PartitionKey, UserType, management
 from coodie_core.operations import Operation
@@ -47,7 +48,11 @@ class Thing(Document):
 class FakeServer:
     """``system_schema`` state of keyspace ``ks`` and the DDL that changes it."""
 
-    def __init__(self, before_create: Callable[[FakeServer], None] | None = None) -> None:
+    def __init__(
+        self,
+        before_create: Callable[[FakeServer], None] | None = None,
+        other_client_first: bool = False,
+    ) -> None:
         self.types: dict[str, dict[str, str]] = {}
         self.columns: dict[str, dict[str, str]] = {}  # table -> column -> type
         self.keys: dict[str, str] = {}  # table -> partition key column
@@ -55,6 +60,7 @@ class FakeServer:
         self.sent: list[str] = []
         self.reads: list[str] = []
         self._before_create = before_create
+        self.other_client_first = other_client_first
 
     def run(self, op: Operation[Any]) -> Any:
         """Answer a read or apply a DDL statement, as ``execution.run`` would."""
@@ -67,6 +73,8 @@ class FakeServer:
         if statement.cql.startswith("CREATE") and self._before_create is not None:
             hook, self._before_create = self._before_create, None
             hook(self)
+        if statement.cql.startswith("ALTER") and self.other_client_first:
+            self.apply(statement.cql)  # another client's identical change arrives first
         self.sent.append(statement.cql)
         self.apply(statement.cql)
         return None
@@ -96,17 +104,22 @@ class FakeServer:
         ]
 
     def apply(self, cql: str) -> None:
-        """Apply the DDL forms ``sync_table`` sends (IF NOT EXISTS everywhere)."""
+        """Apply the DDL forms ``sync_table`` sends (CREATE ... IF NOT EXISTS; a
+        plain ADD of what exists is refused, as ScyllaDB and Cassandra do)."""
         if m := re.fullmatch(r"CREATE TYPE IF NOT EXISTS ks\.(\w+) \((.*)\)", cql):
             self.types.setdefault(m[1], dict(_pairs(m[2])))
-        elif m := re.fullmatch(r"ALTER TYPE ks\.(\w+) ADD IF NOT EXISTS (\w+) (\w+)", cql):
-            self.types[m[1]].setdefault(m[2], m[3])
+        elif m := re.fullmatch(r"ALTER TYPE ks\.(\w+) ADD (\w+) (\w+)", cql):
+            if m[2] in self.types[m[1]]:
+                raise InvalidRequest(f"Cannot add new field {m[2]} to type ks.{m[1]}: exists")
+            self.types[m[1]][m[2]] = m[3]
         elif m := re.fullmatch(
             r"CREATE TABLE IF NOT EXISTS ks\.(\w+) \((.*), PRIMARY KEY \(\((\w+)\)\)\)", cql
         ):
             self.create_table(m[1], dict(_pairs(m[2])), m[3])
-        elif m := re.fullmatch(r"ALTER TABLE ks\.(\w+) ADD IF NOT EXISTS (\w+) (\w+)", cql):
-            self.columns[m[1]].setdefault(m[2], m[3])
+        elif m := re.fullmatch(r"ALTER TABLE ks\.(\w+) ADD (\w+) (\w+)", cql):
+            if m[2] in self.columns[m[1]]:
+                raise InvalidRequest(f"Column with name '{m[2]}' already exists")
+            self.columns[m[1]][m[2]] = m[3]
         elif m := re.fullmatch(r"CREATE INDEX IF NOT EXISTS \w+ ON ks\.(\w+) \((\w+)\)", cql):
             assert m[2] in self.columns[m[1]], f"Undefined column name {m[2]}"
             self.indexes[m[1]].add(m[2])
@@ -178,8 +191,8 @@ def test_losing_the_type_race_adds_the_missing_fields_and_columns(sync: Any) -> 
     server = FakeServer(before_create=older_client_creates_all)
     expected = [
         "CREATE TYPE IF NOT EXISTS ks.addr (street text, zip bigint)",
-        "ALTER TYPE ks.addr ADD IF NOT EXISTS zip bigint",
-        "ALTER TABLE ks.t ADD IF NOT EXISTS b text",
+        "ALTER TYPE ks.addr ADD zip bigint",
+        "ALTER TABLE ks.t ADD b text",
         "CREATE INDEX IF NOT EXISTS t_b_idx ON ks.t (b)",
     ]
     assert sync(Thing, server) == expected
@@ -197,8 +210,8 @@ def test_losing_the_table_race_adds_the_missing_columns_and_index(sync: Any) -> 
     server.types["addr"] = {"street": "text", "zip": "bigint"}
     expected = [
         FULL_CREATE[1],
-        "ALTER TABLE ks.t ADD IF NOT EXISTS home addr",
-        "ALTER TABLE ks.t ADD IF NOT EXISTS b text",
+        "ALTER TABLE ks.t ADD home addr",
+        "ALTER TABLE ks.t ADD b text",
         FULL_CREATE[2],
     ]
     assert sync(Thing, server) == expected
@@ -213,9 +226,42 @@ def test_an_existing_type_and_table_are_read_once(sync: Any) -> None:
     server.types["addr"] = {"street": "text"}
     server.create_table("t", {"id": "bigint", "a": "text", "home": "addr"}, "id")
     expected = [
-        "ALTER TYPE ks.addr ADD IF NOT EXISTS zip bigint",
-        "ALTER TABLE ks.t ADD IF NOT EXISTS b text",
+        "ALTER TYPE ks.addr ADD zip bigint",
+        "ALTER TABLE ks.t ADD b text",
         FULL_CREATE[2],
     ]
     assert sync(Thing, server) == expected
     assert server.reads == ["types", "columns", "tables", "indexes"]
+
+
+def test_an_addition_another_client_made_first_is_taken_as_done(sync: Any) -> None:
+    server = FakeServer(other_client_first=True)
+    server.types["addr"] = {"street": "text"}
+    server.create_table("t", {"id": "bigint", "a": "text", "home": "addr"}, "id")
+    expected = [
+        "ALTER TYPE ks.addr ADD zip bigint",
+        "ALTER TABLE ks.t ADD b text",
+        FULL_CREATE[2],
+    ]
+    assert sync(Thing, server) == expected
+    # both additions were sent and refused (the other client's came first), then
+    # the schema was read again and each found done
+    assert server.sent == expected
+    assert server.reads == ["types", "types"] + ["columns", "tables", "indexes"] * 2
+    assert server.types["addr"] == {"street": "text", "zip": "bigint"}
+    assert server.indexes["t"] == {"b"}
+
+
+def test_a_refused_addition_that_is_still_missing_raises_the_servers_error(sync: Any) -> None:
+    class Refusing(FakeServer):
+        def apply(self, cql: str) -> None:
+            if cql.startswith("ALTER TABLE"):
+                raise InvalidRequest("Cannot add a column: refused for another reason")
+            super().apply(cql)
+
+    server = Refusing()
+    server.types["addr"] = {"street": "text", "zip": "bigint"}
+    server.create_table("t", {"id": "bigint", "a": "text", "home": "addr"}, "id")
+    with pytest.raises(InvalidRequest, match="refused for another reason"):
+        sync(Thing, server)
+    assert "b" not in server.columns["t"] and server.indexes["t"] == set()

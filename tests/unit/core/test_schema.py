@@ -108,7 +108,7 @@ def test_new_column_missing_index_and_changed_option() -> None:
         frozenset(),
     )
     assert plan_sync(META, T, live) == [
-        'ALTER TABLE ev.event ADD IF NOT EXISTS "Payload" map<text, bigint>',
+        'ALTER TABLE ev.event ADD "Payload" map<text, bigint>',
         "CREATE INDEX IF NOT EXISTS event_kind_idx ON ev.event (kind)",
         "ALTER TABLE ev.event WITH default_time_to_live = 86400",
     ]

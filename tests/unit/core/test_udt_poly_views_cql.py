@@ -78,7 +78,7 @@ def test_udt_ddl_in_dependency_order() -> None:
 def test_udt_sync_adds_fields_and_refuses_type_changes() -> None:
     live = {"street": "text", "geo": "frozen<geo>"}
     assert plan_type_sync("ks", Address, live) == [
-        "ALTER TYPE ks.postal_address ADD IF NOT EXISTS lines frozen<list<text>>"
+        "ALTER TYPE ks.postal_address ADD lines frozen<list<text>>"
     ]
     with pytest.raises(IncompatibleSchemaChange, match="field street is int"):
         plan_type_sync("ks", Address, {"street": "int"})
