@@ -5,7 +5,6 @@ statement classes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -194,17 +193,6 @@ class Session:
     def execute(self, request: Any, **kwargs: Any) -> Any:
         self.sent.append(request)
         return type("Result", (), {"current_rows": [], "paging_state": None})()
-
-
-@pytest.fixture
-def registry() -> Iterator[None]:
-    saved = dict(execution._connections), list(execution._default)
-    execution._connections.clear()
-    execution._default.clear()
-    yield
-    execution._connections.clear()
-    execution._connections.update(saved[0])
-    execution._default[:] = saved[1]
 
 
 APPEND_CQL = "UPDATE ks.t SET l = l + ? WHERE k = ?"

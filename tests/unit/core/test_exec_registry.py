@@ -12,7 +12,6 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 import pytest
@@ -50,26 +49,6 @@ class FakeSession:
     def execute(self, request: Any, **kwargs: Any) -> Any:
         self.executed.append(request)
         return type("R", (), {"current_rows": [], "paging_state": None})()
-
-
-@pytest.fixture
-def registry() -> Iterator[None]:
-    saved = (
-        dict(execution._connections),
-        list(execution._default),
-        dict(execution._forked),
-        dict(execution._owner),
-    )
-    execution._connections.clear()
-    execution._default.clear()
-    execution._forked.clear()
-    yield
-    execution._connections.clear()
-    execution._connections.update(saved[0])
-    execution._default[:] = saved[1]
-    execution._forked.clear()
-    execution._forked.update(saved[2])
-    execution._owner.update(saved[3])
 
 
 class Visit(Document):

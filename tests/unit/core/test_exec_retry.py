@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pickle
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -233,17 +232,6 @@ class Refusing:
                 errback(error)
 
         return Future()
-
-
-@pytest.fixture
-def registry() -> Iterator[None]:
-    saved = dict(execution._connections), list(execution._default)
-    execution._connections.clear()
-    execution._default.clear()
-    yield
-    execution._connections.clear()
-    execution._connections.update(saved[0])
-    execution._default[:] = saved[1]
 
 
 async def test_run_and_arun_raise_not_enough_replicas(registry: None) -> None:

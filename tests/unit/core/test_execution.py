@@ -4,12 +4,10 @@ recording fake session (no database)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from coodie_core import execution
 from coodie_core.errors import ConnectionNotFound
 from coodie_core.execution import (
     PreparedCache,
@@ -78,17 +76,6 @@ class FakeSession:
 
     def execute_async(self, request: FakeBound, **kwargs: Any) -> FakeFuture:
         return FakeFuture(*self._serve(request, kwargs))
-
-
-@pytest.fixture
-def registry() -> Iterator[None]:
-    saved = dict(execution._connections), list(execution._default)
-    execution._connections.clear()
-    execution._default.clear()
-    yield
-    execution._connections.clear()
-    execution._connections.update(saved[0])
-    execution._default[:] = saved[1]
 
 
 def select_op(limit: int, connection: str | None = None, fetch_all: bool = False) -> Operation[Any]:

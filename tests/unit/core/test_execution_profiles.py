@@ -14,7 +14,7 @@ from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
 from cassandra.policies import RoundRobinPolicy
 from cassandra.query import tuple_factory
 
-from coodie_core import driver, execution
+from coodie_core import driver
 from coodie_core.document import Document
 from coodie_core.execution import _profile, register_connection, resolve_table, run
 from coodie_core.fields import ClusteringKey, PartitionKey
@@ -32,17 +32,6 @@ class Reading(Document):
 
     class Settings:
         keyspace = "ks"
-
-
-@pytest.fixture
-def registry() -> Iterator[None]:
-    saved = dict(execution._connections), list(execution._default)
-    execution._connections.clear()
-    execution._default.clear()
-    yield
-    execution._connections.clear()
-    execution._connections.update(saved[0])
-    execution._default[:] = saved[1]
 
 
 class FakeSession:
