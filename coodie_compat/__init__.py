@@ -16,6 +16,10 @@ environment installs it when this package is first imported.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
     "CACHING_ALL",
@@ -52,8 +56,10 @@ class UnicodeMixin:
     subclasses written against cqlengine keep working unchanged.
     """
 
+    __unicode__: Callable[[], str]  # what subclasses define
+
     def __str__(self) -> str:
-        return self.__unicode__()  # type: ignore[attr-defined,no-any-return]
+        return self.__unicode__()
 
 
 from coodie_compat.alias import ENV_SWITCH as _ENV_SWITCH  # noqa: E402 (needs the names above)

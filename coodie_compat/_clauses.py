@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Mapping
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from cassandra.encoder import cql_quote
 
@@ -104,12 +104,12 @@ class ValueQuoter(UnicodeMixin):
             return "{" + ", ".join(pairs) + "}"
         if isinstance(value, set):
             return "{" + ", ".join(cql_quote(item) for item in value) + "}"
-        return cql_quote(value)  # type: ignore[no-any-return]
+        return cast(str, cql_quote(value))  # the driver is untyped
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, self.__class__) and self.value == other.value
 
-    __hash__ = None  # type: ignore[assignment]  # mutable wrapper: equality only
+    __hash__ = None  # type: ignore[assignment]  # unhashable: mutable wrapper, equality only
 
 
 class InQuoter(ValueQuoter):

@@ -10,7 +10,7 @@ A clause with nothing to do reports a context size of 0 and is dropped by
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from coodie_compat._clauses import (
     AssignmentClause,
@@ -97,10 +97,11 @@ class ContainerUpdateTypeMapMeta(type):
             cls.type_map = ContainerClauseRegistry()
             return
         declared = _declared_col_type(cls)
+        clause = cast("type[ContainerUpdateClause]", cls)  # the classes built here are clauses
         if isinstance(declared, ColumnClassRef):
-            cls.type_map.register(declared.name, cls)  # type: ignore[arg-type]
+            cls.type_map.register(declared.name, clause)
         elif isinstance(declared, type):
-            cls.type_map.register(declared, cls)  # type: ignore[arg-type]
+            cls.type_map.register(declared, clause)
 
 
 class ContainerUpdateClause(AssignmentClause, metaclass=ContainerUpdateTypeMapMeta):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from cassandra.cluster import _NOT_SET
 
@@ -84,7 +84,7 @@ class DMLQuery:
 
     def _connection(self) -> str | None:
         owner = self.instance if self.instance is not None else self.model
-        return owner._get_connection()  # type: ignore[no-any-return]
+        return cast("str | None", owner._get_connection())
 
     def _queue(self, statement: BaseCQLStatement, connection: str | None) -> None:
         """Add to the batch, which must stay on one connection."""

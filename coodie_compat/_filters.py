@@ -9,13 +9,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from coodie_compat import CQLEngineException, columns
-from coodie_compat._input_errors import (
-    check_partition_key,
-    owner_name,
-    plain_key,
-    qualify,
-    shown,
-)
+from coodie_compat._input_errors import check_key_filter, owner_name, qualify, shown
 from coodie_compat._query_base import QueryException
 from coodie_compat.functions import BaseQueryFunction, Token
 from coodie_compat.operators import (
@@ -26,6 +20,7 @@ from coodie_compat.operators import (
     QueryOperatorException,
 )
 from coodie_compat.statements import ConditionalClause, WhereClause
+from coodie_core.meta import SIZED_KEY_KINDS
 
 __all__ = [
     "Restriction",
@@ -83,22 +78,22 @@ def _column(model: Any, name: str) -> Any:
     try:
         return model._get_column(name)
     except KeyError:
-        raise QueryException(
-            f"{owner_name(model)}: Can't resolve column name: '{name}'"
-        ) from None
+        raise QueryException(f"{owner_name(model)}: Can't resolve column name: '{name}'") from None
 
 
 def _token_column(model: Any, name: str, token: Token) -> Any:
     """The virtual ``token(pk...)`` column, checked against ``token``'s arity."""
     if name != _TOKEN:
         raise QueryException(
-            "Token() values may only be compared to the 'pk__token' virtual column")
+            "Token() values may only be compared to the 'pk__token' virtual column"
+        )
     column = columns._PartitionKeysToken(model)
     partition_columns = column.partition_columns
     if len(partition_columns) != len(token.value):
         raise QueryException(
             f"Token() received {len(token.value)} arguments but model has "
-            f"{len(partition_columns)} partition keys")
+            f"{len(partition_columns)} partition keys"
+        )
     token.set_columns(partition_columns)
     return column
 
@@ -133,7 +128,7 @@ def restriction(model: Any, arg: str, value: Any) -> Restriction:
     try:
         operator = _operator(op)
         bound = _bound_value(column, operator, value)
-        if getattr(column, "partition_key", False) and len(model._partition_keys) == 1:
+        if getattr(column, "primary_key", False):
             _check_key_values(model, column, operator, bound)
     except CQLEngineException as exc:
         qualify(exc, owner_name(model), name, value)
@@ -159,13 +154,15 @@ def conditional_clause(model: Any, arg: str, value: Any) -> WhereClause:
 
 
 def _check_key_values(model: Any, column: Any, operator: BaseWhereOperator, bound: Any) -> None:
-    """Refuse an empty or oversized value for a model's single partition-key column."""
+    """Refuse an ``=`` or ``IN`` value of a key column that Cassandra refuses in a key
+    (an empty partition key, a value over 65535 bytes), as coodie_core does."""
+    if column.db_type not in SIZED_KEY_KINDS or getattr(model, "_table_meta", None) is None:
+        return  # only text and blob keys have sizes to check
     if type(operator) is InOperator:
         for item in bound:
-            if not plain_key(item):
-                check_partition_key(owner_name(model), ((column, item),))
-    elif type(operator) is EqualsOperator and not plain_key(bound):
-        check_partition_key(owner_name(model), ((column, bound),))
+            check_key_filter(model, column, item)
+    elif type(operator) is EqualsOperator:
+        check_key_filter(model, column, bound)
 
 
 def check_conditional(clause: Any) -> ConditionalClause:

@@ -10,48 +10,43 @@ them too.
 :func:`qualify` names the model (``CItem.tiny``) in a message a column or a
 filter raised without knowing its model; :func:`shown` renders a value for a
 message, shortened when it is long.  The checks of write options (TTL and
-timestamp) and of partition-key sizes live here too: each is a few type and
-range comparisons, run once per call.
+timestamp) live here too: each is a few type and range comparisons, run once
+per call.  Key sizes are checked by :mod:`coodie_core.key_size` against the
+model's core ``TableMeta``; its error becomes the facade's :class:`InvalidKey`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from coodie_compat import ValidationError
+from coodie_core import errors as core_errors
+from coodie_core.key_size import check_key, check_key_value
+from coodie_core.table_options import MAX_TTL
 
 __all__ = [
-    "FIXED_KEY_SIZES",
-    "MAX_KEY_BYTES",
     "MAX_TTL",
     "NO_VALUE",
+    "InvalidKey",
     "ValidationAttributeError",
     "ValidationTypeError",
     "check_counter_deltas",
-    "check_partition_key",
+    "check_key_filter",
+    "check_row_key",
     "check_timestamp",
     "check_ttl",
     "owner_name",
-    "plain_key",
     "qualify",
     "shown",
+    "sized_key_names",
 ]
 
-#: Cassandra's largest TTL: 20 years, in seconds.
-MAX_TTL = 630720000
-#: Cassandra's largest serialized partition key, in bytes.
-MAX_KEY_BYTES = 65535
 _BIGINT = (-(2**63), 2**63 - 1)
 _SHOWN_MAX = 200  # characters of a value's repr kept in a message
-_PLAIN_KEY_CHARS = MAX_KEY_BYTES // 4  # at most 4 bytes per character in UTF-8
 #: Default of :func:`qualify`'s ``value``: no value to show.
 NO_VALUE: Any = object()
-#: Serialized sizes of fixed-size key types; other types count as 0 (a lower bound).
-FIXED_KEY_SIZES = {"int": 4, "bigint": 8, "smallint": 2, "tinyint": 1, "uuid": 16,
-                "timeuuid": 16, "timestamp": 8, "date": 4, "time": 8, "boolean": 1,
-                "double": 8, "float": 4, "inet": 4}  # fmt: skip
 
 
 class ValidationTypeError(ValidationError, TypeError):
@@ -107,7 +102,7 @@ def qualify(
         if rendered not in text:
             text = f"{text} (got {rendered})"
     exc.args = (text, *exc.args[1:])
-    exc._coodie_named = True  # type: ignore[attr-defined]
+    exc._coodie_named = True  # type: ignore[attr-defined]  # a marker on any exception
 
 
 def check_ttl(owner: str, ttl: Any) -> Any:
@@ -161,49 +156,48 @@ def check_counter_deltas(owner: str, managers: Iterable[Any]) -> None:
             )
 
 
-def _key_bytes(value: Any, db_type: str | None) -> int:
-    """Serialized size of one key component: exact for text and bytes, else a lower bound."""
-    if isinstance(value, str):
-        return len(value) if value.isascii() else len(value.encode("utf-8"))
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return len(value)
-    return FIXED_KEY_SIZES.get(db_type or "", 0)
+class InvalidKey(ValidationError, core_errors.InvalidKey):
+    """A key value Cassandra refuses: an empty partition key, or a key over 65535
+    bytes serialized (see :mod:`coodie_core.key_size`).
 
-
-def plain_key(value: Any) -> bool:
-    """True when one key component surely fits: not empty, and too short to exceed
-    :data:`MAX_KEY_BYTES` (a cheap test before :func:`check_partition_key`)."""
-    if isinstance(value, (str, bytes, bytearray)):
-        return 0 < len(value) <= _PLAIN_KEY_CHARS
-    return True
-
-
-def check_partition_key(owner: str, parts: Iterable[tuple[Any, Any]]) -> None:
-    """Refuse an empty partition key or one over :data:`MAX_KEY_BYTES` serialized bytes.
-
-    ``parts`` are ``(column, value)`` pairs of the whole partition key, in key
-    order; a key with a None component is left to other checks.  A single
-    component must not be empty; a composite key's components are each
-    serialized with 3 bytes of framing, as Cassandra counts them.
+    Both the facade's ``ValidationError`` and coodie_core's ``InvalidKey``; the
+    message names the model, the column (its attribute name) and the value.
     """
-    pairs = tuple(parts)
-    if not pairs:
-        return
-    total = 0
-    for column, value in pairs:
-        if value is None:
-            return
-        total += _key_bytes(value, column.db_type)
-    if len(pairs) > 1:
-        total += 3 * len(pairs)
-    elif total == 0 and isinstance(pairs[0][1], (str, bytes, bytearray, memoryview)):
-        column, value = pairs[0]
-        raise ValidationError(
-            f"{owner}.{column.column_name}: a partition key may not be empty, got {shown(value)}"
-        )
-    if total > MAX_KEY_BYTES:
-        names = ", ".join(str(c.column_name) for c, _ in pairs)
-        raise ValidationError(
-            f"{owner}.{names}: the partition key is {total} bytes serialized, more than "
-            f"the maximum of {MAX_KEY_BYTES}"
-        )
+
+    _coodie_named = True  # :func:`qualify` leaves the message as it is
+
+
+def sized_key_names(model: Any) -> tuple[tuple[str, str], ...]:
+    """``(attribute, column)`` names of a model's text and blob key columns, whose
+    values' sizes Cassandra limits; ``()`` for most models, and for abstract ones."""
+    table = model._table_meta
+    if table is None:
+        return ()
+    return tuple((model._db_map.get(c.name, c.name), c.name) for c in table.sized_keys)
+
+
+def check_row_key(model: Any, values: Mapping[str, object]) -> None:
+    """Refuse a row's key Cassandra would refuse (:func:`coodie_core.key_size.check_key`).
+
+    ``values`` maps the column name of every text and blob key column
+    (:func:`sized_key_names`) to its value.
+    """
+    try:
+        check_key(model._table_meta, values)
+    except core_errors.InvalidKey as exc:
+        raise _invalid_key(model, exc) from None
+
+
+def check_key_filter(model: Any, column: Any, value: object) -> None:
+    """Refuse an ``=`` or ``IN`` filter value of a key column that Cassandra would
+    refuse in a key (:func:`coodie_core.key_size.check_key_value`)."""
+    table = model._table_meta
+    try:
+        check_key_value(table, table.column(column.db_field_name), value)
+    except core_errors.InvalidKey as exc:
+        raise _invalid_key(model, exc) from None
+
+
+def _invalid_key(model: Any, exc: core_errors.InvalidKey) -> InvalidKey:
+    """Core's error as the facade's, naming the column by its attribute name."""
+    return InvalidKey(exc.model, model._db_map.get(exc.field, exc.field), exc.value, exc.reason)

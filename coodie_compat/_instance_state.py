@@ -35,7 +35,7 @@ import decimal
 import uuid
 from collections.abc import Callable
 from copy import deepcopy
-from typing import Any
+from typing import Any, Protocol
 
 from cassandra import util
 
@@ -183,6 +183,14 @@ def _plain_options(model: Any) -> bool:
     return True
 
 
+class _Loader(Protocol):
+    """A generated row loader, marked so that it is recognised when installed."""
+
+    coodie_loader: bool
+
+    def __call__(self, values: dict[str, Any], /) -> Any: ...
+
+
 def _hydrator(model: Any, entries: tuple[Any, ...]) -> Callable[[dict[str, Any]], Any]:
     """A function building a lazy loaded instance of ``model`` from a row (db names;
     a model with ``db_field`` columns renames the row's keys first, as cqlengine does).
@@ -209,8 +217,8 @@ def _hydrator(model: Any, entries: tuple[Any, ...]) -> Callable[[dict[str, Any]]
               "    return instance"]
     exec(compile("\n".join(lines), f"<coodie_compat hydrate {model.__name__}>", "exec"),
          namespace)
-    hydrate: Callable[[dict[str, Any]], Any] = namespace["hydrate"]
-    hydrate.coodie_loader = True  # type: ignore[attr-defined]
+    hydrate: _Loader = namespace["hydrate"]
+    hydrate.coodie_loader = True
     return hydrate
 
 

@@ -67,6 +67,7 @@ def _fix(cql_type: Any, encoder: Any) -> Fix | None:
     if not any(inner):
         return None
     if issubclass(cql_type, cqltypes.UserType):
+        # the driver's cqltypes are untyped: issubclass narrows to type[object]
         return _user_type_fix(list(cql_type.fieldnames), inner)  # type: ignore[attr-defined]
     if issubclass(cql_type, cqltypes.TupleType):
         return _tuple_fix(inner)

@@ -11,7 +11,7 @@ Re-exported by :mod:`coodie_compat.models`, where cqlengine defines them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from coodie_compat import CQLEngineException, query
 from coodie_compat._input_errors import check_timestamp, check_ttl
@@ -48,8 +48,8 @@ class hybrid_classmethod(_CallHint):
 
     def __get__(self, instance: Any, owner: type) -> Any:
         if instance is None:
-            return self.clsmethod.__get__(owner, owner)  # type: ignore[attr-defined]
-        return self.instmethod.__get__(instance, owner)  # type: ignore[attr-defined]
+            return self.clsmethod.__get__(owner, owner)
+        return self.instmethod.__get__(instance, owner)
 
 
 class QuerySetDescriptor(_CallHint):
@@ -128,7 +128,7 @@ class TimestampDescriptor(_CallHint):
                 return instance
 
             return set_instance_timestamp
-        return model.objects.timestamp  # type: ignore[no-any-return]
+        return cast("Callable[[Any], Any]", model.objects.timestamp)
 
 
 class IfNotExistsDescriptor(_CallHint):
@@ -142,7 +142,7 @@ class IfNotExistsDescriptor(_CallHint):
                 return instance
 
             return set_instance_flag
-        return model.objects.if_not_exists  # type: ignore[no-any-return]
+        return cast("Callable[..., Any]", model.objects.if_not_exists)
 
 
 class IfExistsDescriptor(_CallHint):
@@ -156,7 +156,7 @@ class IfExistsDescriptor(_CallHint):
                 return instance
 
             return set_instance_flag
-        return model.objects.if_exists  # type: ignore[no-any-return]
+        return cast("Callable[..., Any]", model.objects.if_exists)
 
 
 class ConsistencyDescriptor(_CallHint):
@@ -191,10 +191,10 @@ class UsingDescriptor(_CallHint):
                 return instance
 
             return set_instance_connection
-        return model.objects.using  # type: ignore[no-any-return]
+        return cast("Callable[..., Any]", model.objects.using)
 
 
-class ColumnQueryEvaluator(query.AbstractQueryableColumn):  # type: ignore[misc]
+class ColumnQueryEvaluator(query.AbstractQueryableColumn):
     """``Model.col`` on the class: builds where clauses (``Model.col == 5``)."""
 
     def __init__(self, column: Any) -> None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from coodie_compat import CQLEngineException, columns
-from coodie_compat._input_errors import FIXED_KEY_SIZES
 from coodie_core.errors import InvalidIdentifier, InvalidTableOption
 from coodie_core.identifiers import validate_name
 from coodie_core.table_options import check_table_options
@@ -116,7 +115,7 @@ def _clone_model_class(model: Any, attrs: dict[str, Any]) -> Any:
     """
     inherited = ("_table_name", "__abstract__", "__discriminator_value__")
     attrs = {**{k: getattr(model, k, None) for k in inherited}, **attrs}
-    clone = type(model.__name__, (model,), attrs)
+    clone: Any = type(model.__name__, (model,), attrs)
     with contextlib.suppress(AttributeError):
         clone.__abstract__ = model.__abstract__
         clone.__discriminator_value__ = model.__discriminator_value__
@@ -212,7 +211,6 @@ class ModelLayout:
             _partition_key_index=self.partition_key_index,
             _key_serializer=self.key_serializer,
             _has_counter=self.has_counter,
-            _sized_partition_keys=_sized_keys(self.partition_keys),
             _container_columns=frozenset(
                 n for n, c in self.columns.items() if isinstance(c, columns.BaseContainerColumn)
             ),
@@ -239,15 +237,6 @@ class ModelLayout:
                 instance._values[n].setval(v)
 
         return property(get_pk, set_pk, doc="The partition key values, as a tuple.")
-
-
-def _sized_keys(partition: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """The partition key's ``(name, column)`` pairs when its serialized size can vary
-    (a text or blob component...), else ``()``: a key of fixed-size types is never
-    empty nor too long, so saves skip the size check."""
-    if all(col.db_type in FIXED_KEY_SIZES for col in partition.values()):
-        return ()
-    return tuple(partition.items())
 
 
 class _KeySerializer:

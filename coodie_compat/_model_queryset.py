@@ -10,7 +10,7 @@ by :mod:`coodie_compat.query`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from coodie_compat import CQLEngineException, ValidationError, columns
 from coodie_compat._input_errors import check_timestamp, check_ttl, qualify
@@ -39,7 +39,7 @@ _NO_PARTITION_KEY = (
     "custom_index on fields that you manage index outside cqlengine.")
 
 
-class ResultObject(dict):  # type: ignore[type-arg]
+class ResultObject(dict[str, Any]):
     """A result row: a dict whose keys can also be read as attributes."""
 
     def __getattr__(self, item: str) -> Any:
@@ -112,7 +112,7 @@ class ModelQuerySet(AbstractQuerySet):
     def _get_result_constructor(self) -> Callable[[dict[str, Any]], Any]:
         """Model instances, or raw values for ``values_list``."""
         if not self._values_list:
-            return self.model._construct_instance  # type: ignore[no-any-return]
+            return cast("Callable[[dict[str, Any]], Any]", self.model._construct_instance)
         fields = self._only_fields
         if self._flat_values_list:
             key = fields[0]

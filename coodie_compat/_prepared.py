@@ -144,13 +144,13 @@ def is_idempotent(statement: Any) -> bool:
     return True
 
 
-class CqlengineBoundStatement(BoundStatement):  # type: ignore[misc]
+class CqlengineBoundStatement(BoundStatement):  # type: ignore[misc]  # untyped driver base
     """A bound prepared statement whose ``query_string`` is cqlengine's text."""
 
     query_string = ""
 
 
-class CqlengineBatchStatement(BatchStatement):  # type: ignore[misc]
+class CqlengineBatchStatement(BatchStatement):  # type: ignore[misc]  # untyped driver base
     """A driver batch of bound statements; ``query_string`` renders cqlengine's text batch.
 
     The text is only built when read (for logs or tests): it is not what is sent.
@@ -386,6 +386,7 @@ def _schema_of(metadata: Any, prepared: PreparedStatement) -> Schema:
     while pending:
         cql_type = pending.pop()
         if isinstance(cql_type, type) and issubclass(cql_type, _DriverUserType):
+            # the driver's cqltypes are untyped: issubclass narrows to type[object]
             found[(False, cql_type.keyspace, cql_type.typename)] = None  # type: ignore[attr-defined]
         pending.extend(getattr(cql_type, "subtypes", ()) or ())
     return tuple(

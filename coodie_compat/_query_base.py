@@ -165,6 +165,7 @@ class AbstractQueryableColumn(UnicodeMixin):
         """Return the restriction ``<column> CONTAINS item`` (value not converted)."""
         return WhereClause(str(self), ContainsOperator(), item)
 
+    # cqlengine's query DSL: ``Model.col == 5`` builds a clause instead of a bool.
     def __eq__(self, other: Any) -> WhereClause:  # type: ignore[override]
         return WhereClause(str(self), EqualsOperator(), self._to_database(other))
 

@@ -438,7 +438,7 @@ class AbstractQuerySet:
     def __ne__(self, q: object) -> bool:
         return not self.__eq__(q)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable: mypy cannot express it otherwise
 
     @staticmethod
     def _parse_filter_arg(arg: str) -> tuple[str, str | None]:

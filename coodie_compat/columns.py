@@ -23,7 +23,7 @@ from copy import copy, deepcopy
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal as _Decimal
 from decimal import InvalidOperation
-from typing import Any
+from typing import Any, cast
 from uuid import UUID as _UUID
 
 from cassandra import util
@@ -303,7 +303,7 @@ class Date(Column):
         if value is None:
             return None
         day = value if isinstance(value, util.Date) else util.Date(value)
-        return day.days_from_epoch + SimpleDateType.EPOCH_OFFSET_DAYS  # type: ignore[no-any-return]
+        return cast(int, day.days_from_epoch + SimpleDateType.EPOCH_OFFSET_DAYS)  # untyped driver
 
     def to_python(self, value: Any) -> util.Date | None:
         """Return a ``util.Date`` from a date, datetime, day number or string."""

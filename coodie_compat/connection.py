@@ -30,6 +30,10 @@ made from hosts connect again on first use in the child; those made from an
 application's session raise :class:`StaleConnection` until registered again.
 The parent's driver objects are never shut down from the child.
 
+The :class:`Connection` class lives in :mod:`coodie_compat._connection_object`
+and the fork hook in :mod:`coodie_compat._connection_fork`; both are exported
+here, and both read this module's registry at call time.
+
 ``DEFAULT_KEYSPACE`` lives in ``coodie_compat.models``, as in cqlengine:
 ``setup()`` and ``set_session()`` write ``models.DEFAULT_KEYSPACE`` and
 ``_register_known_types`` reads it.  ``models`` imports this module, so it is
@@ -40,23 +44,23 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 from collections import defaultdict
 from typing import Any
 
-import cassandra.cluster
 from cassandra import ConsistencyLevel, Unavailable
 from cassandra.cluster import _NOT_SET, Cluster, NoHostAvailable, UserTypeDoesNotExist, _ConfigMode
 from cassandra.query import SimpleStatement, dict_factory
 
 from coodie_compat import CQLEngineException
-from coodie_compat._core_link import defer_after_fork, reconnect_core_after_fork, share, unshare
-from coodie_compat._prepared import BatchRequest, Statements, batch_request, statement_request
+from coodie_compat._connection_fork import _fork_state as _fork_state
+from coodie_compat._connection_fork import _hook_fork, reconnect_after_fork
+from coodie_compat._connection_object import Connection
+from coodie_compat._core_link import share, unshare
+from coodie_compat._prepared import BatchRequest, batch_request, statement_request
 from coodie_compat.statements import BaseCQLStatement
 from coodie_core import errors as core_errors
 from coodie_core.failures import unavailable_error
-from coodie_core.retry import SessionRetryGuard, guard_cluster
 
 __all__ = [
     "DEFAULT_CONNECTION",
@@ -99,6 +103,8 @@ __all__ += [
 ]
 
 log = logging.getLogger(__name__)
+
+Connection.__module__ = __name__  # its public home, as in cqlengine (reprs)
 
 #: The driver's "use the session default" marker for ``timeout`` (the very same object).
 NOT_SET = _NOT_SET
@@ -162,158 +168,6 @@ def _sync_default_globals() -> None:
     default_conn = _connections.get(DEFAULT_CONNECTION)
     cluster = default_conn.cluster if default_conn is not None else None
     session = default_conn.session if default_conn is not None else None
-
-
-class Connection:
-    """A named connection: hosts and options, and the driver cluster and session.
-
-    ``hosts`` are the contact points; ``cluster_options`` are passed to
-    ``cassandra.cluster.Cluster``.  With ``lazy_connect`` nothing connects
-    until first use; with ``retry_connect`` a failed connect is retried on
-    the next use instead of being final.
-    """
-
-    name: Any = None
-    hosts: Any = None
-    consistency: Any = None
-    retry_connect = False
-    lazy_connect = False
-    lazy_connect_lock: Any = None
-    cluster_options: Any = None
-    cluster: Any = None
-    session: Any = None
-    _statements: Statements | None = None
-    #: True when the session is the application's (``session=``, ``set_session``).
-    users_session = False
-    #: The retry policy of compat's non-idempotent statements on an application's session.
-    retry_guard: Any = None
-    #: Set in a forked child on a connection made from the parent's session.
-    stale_after_fork = False
-
-    def __init__(
-        self,
-        name: Any,
-        hosts: Any,
-        consistency: Any = None,
-        lazy_connect: bool = False,
-        retry_connect: bool = False,
-        cluster_options: dict[str, Any] | None = None,
-    ) -> None:
-        self.hosts = hosts
-        self.name = name
-        self.consistency = consistency
-        self.lazy_connect = lazy_connect
-        self.retry_connect = retry_connect
-        self.cluster_options = cluster_options if cluster_options else {}
-        self.lazy_connect_lock = threading.RLock()
-
-    @classmethod
-    def from_session(cls, name: Any, session: Any) -> Connection:
-        """Wrap an existing driver session (and its cluster) as a connection."""
-        instance = cls(name=name, hosts=session.hosts)
-        instance.cluster, instance.session = session.cluster, session
-        instance.users_session = True
-        instance.setup_session()
-        return instance
-
-    def setup(self) -> None:
-        """Create the cluster and connect (unless lazy), then configure the session."""
-        if "username" in self.cluster_options or "password" in self.cluster_options:
-            raise CQLEngineException(
-                "Username & Password are now handled by using the native driver's auth_provider"
-            )
-        if self.lazy_connect:
-            return
-        self.cluster = self._make_cluster()
-        guard_cluster(self.cluster)
-        try:
-            self.session = self.cluster.connect()
-        except NoHostAvailable:
-            if self.retry_connect:
-                log.warning(
-                    format_log_context(
-                        "connect failed, setting up for re-attempt on first use",
-                        connection=self.name,
-                    )
-                )
-                self.lazy_connect = True
-            raise
-        log.debug(
-            format_log_context(
-                "connection initialized with internally created session", connection=self.name
-            )
-        )
-        if _connections.get(DEFAULT_CONNECTION) is self:
-            _sync_default_globals()
-        self.setup_session()
-        if _connections.get(self.name) is self:  # a lazy connection connecting now
-            _share(self)
-
-    def _make_cluster(self) -> Any:
-        if "cloud" in self.cluster_options:
-            if self.hosts:
-                log.warning("Ignoring hosts %s because a cloud config was provided.", self.hosts)
-            return Cluster(**self.cluster_options)
-        return Cluster(self.hosts, **self.cluster_options)
-
-    def setup_session(self) -> None:
-        """Use ``dict_factory`` rows, the connection's consistency and the tuple encoder.
-
-        In execution-profile mode the default profile is configured, otherwise
-        the session itself.  Known user types are registered on the cluster.
-        """
-        if self.cluster._config_mode == _ConfigMode.PROFILES:
-            target = self.cluster.profile_manager.default
-            target.row_factory = dict_factory
-            if self.consistency is not None:
-                target.consistency_level = self.consistency
-        else:
-            self.session.row_factory = dict_factory
-            if self.consistency is not None:
-                self.session.default_consistency_level = self.consistency
-        encoder = self.session.encoder
-        encoder.mapping[tuple] = encoder.cql_encode_tuple
-        _register_known_types(self.session.cluster)
-        self.retry_guard = SessionRetryGuard(self.session) if self.users_session else None
-
-    def statements(self) -> Statements:
-        """The prepared statements of the current session (a new cache for a new session)."""
-        statements = self._statements
-        if statements is None or statements.session is not self.session:
-            statements = self._statements = Statements(self.session)
-        return statements
-
-    def after_fork(self) -> None:
-        """In a forked child: drop the parent's driver objects (never shut down);
-        connect again on first use, or, for an application's session, go stale."""
-        discard = getattr(cassandra.cluster, "_discard_cluster_shutdown", None)
-        if self.cluster is not None and discard is not None:
-            discard(self.cluster)  # the child's exit must not shut the parent's cluster
-        self.lazy_connect_lock = threading.RLock()  # the parent's may have been held
-        self._statements = None
-        self.cluster = self.session = None
-        if self.users_session:
-            self.stale_after_fork = True
-            return
-        self.lazy_connect = True
-        if isinstance(self.name, str):
-            defer_after_fork(self.name, self._connected_session)
-
-    def _connected_session(self) -> Any:
-        """Connect (if still lazy) and return the session: core's rebuild after a fork."""
-        self.handle_lazy_connect()
-        return self.session
-
-    def handle_lazy_connect(self) -> None:
-        """Connect now if the connection is still lazy (once, under a lock)."""
-        if not self.lazy_connect:
-            return
-        with self.lazy_connect_lock:
-            # Another thread may have connected while this one waited for the lock.
-            if self.lazy_connect:
-                log.debug(format_log_context("Lazy connect enabled", connection=self.name))
-                self.lazy_connect = False
-                self.setup()
 
 
 def register_connection(
@@ -552,39 +406,6 @@ def get_cluster(connection: Any = None) -> Any:
             "Call one of the setup or default functions first."
         )
     return conn.cluster
-
-
-_fork_state = {"pid": os.getpid(), "hooked": False}
-
-
-def _hook_fork() -> None:
-    if not _fork_state["hooked"] and hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=reconnect_after_fork)
-        _fork_state["hooked"] = True
-
-
-def reconnect_after_fork() -> None:
-    """Drop the connections inherited from the parent process (in a forked child).
-
-    Runs by itself after ``os.fork()`` (a hook installed with the first
-    connection); call it from a server's post-fork hook when the fork does not
-    run Python's hooks. Does nothing in the process that made the connections.
-    Connections made from hosts connect again on first use; those made from an
-    application's session raise :class:`StaleConnection` until registered again.
-    coodie_core's registry is reset first (see
-    :func:`coodie_core.execution.reconnect_after_fork`).
-    """
-    pid = os.getpid()
-    if pid == _fork_state["pid"]:
-        return
-    _fork_state["pid"] = pid
-    reconnect_core_after_fork()
-    seen: set[int] = set()
-    for conn in list(_connections.values()):
-        if id(conn) not in seen:  # the default is registered twice
-            seen.add(id(conn))
-            conn.after_fork()
-    _sync_default_globals()
 
 
 def register_udt(keyspace: str | None, type_name: str, klass: Any, connection: Any = None) -> None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from warnings import warn
 
 from cassandra.metadata import protect_name
@@ -28,9 +28,9 @@ from coodie_compat import CQLEngineException, ValidationError, _bridge, columns,
 from coodie_compat import _model_meta as meta
 from coodie_compat._input_errors import (
     check_counter_deltas,
-    check_partition_key,
-    plain_key,
+    check_row_key,
     qualify,
+    sized_key_names,
 )
 from coodie_compat._instance_state import (
     LazyValues,
@@ -96,10 +96,10 @@ for _public in (
 class BaseModel:
     """Behaviour shared by every model; inherit from :class:`Model`, not from this."""
 
-    class DoesNotExist(query.DoesNotExist, core_errors.DoesNotExist):  # type: ignore[misc]
+    class DoesNotExist(query.DoesNotExist, core_errors.DoesNotExist):
         """No row matched a ``get``; every model class has its own subclass."""
 
-    class MultipleObjectsReturned(  # type: ignore[misc]
+    class MultipleObjectsReturned(
         query.MultipleObjectsReturned, core_errors.MultipleObjectsReturned
     ):
         """More than one row matched a ``get``; every model class has its own subclass."""
@@ -127,7 +127,7 @@ class BaseModel:
     _timestamp: Any = None
     _if_not_exists = False
     _has_counter = False  # the metaclass sets these from the columns
-    _sized_partition_keys: tuple[tuple[str, Any], ...] = ()  # see _check_partition_key
+    _sized_keys: tuple[tuple[str, str], ...] = ()  # see _check_key
     _if_exists = False
     _table_name: str | None = None  # cache of the name, filled on first use
     _connection: str | None = None
@@ -140,6 +140,22 @@ class BaseModel:
     _values = LazyValues()  # the value managers, built on first use
     _compat_plan: ModelPlan | None = None  # see coodie_compat._instance_state
     _qualified_name: tuple[Any, str, str, str] | None = None  # column_family_name's last
+
+    # Set on every model class by ModelMetaClass (``_model_meta.ModelLayout``); declared
+    # here for type checkers only, so this base class keeps none of them.
+    __abstract__: ClassVar[bool]
+    _columns: ClassVar[OrderedDict[str, Any]]
+    _defined_columns: ClassVar[OrderedDict[str, Any]]
+    _primary_keys: ClassVar[OrderedDict[str, Any]]
+    _db_map: ClassVar[dict[str, str]]
+    _dynamic_columns: ClassVar[dict[str, Any]]
+    _key_serializer: ClassVar[Callable[[Iterable[Any], int], Any]]
+    _is_polymorphic: ClassVar[bool]
+    _is_polymorphic_base: ClassVar[bool]
+    _discriminator_column_name: ClassVar[str | None]
+    _discriminator_map: ClassVar[dict[Any, type[BaseModel]] | None]
+
+    _len: int  # __len__'s cache, set on first use
 
     def __init__(self, **values: Any) -> None:
         plan = plan_of(type(self))
@@ -171,11 +187,12 @@ class BaseModel:
 
     @classmethod
     def _get_model_by_discriminator_value(cls, key: Any) -> Any:
-        if not cls._is_polymorphic_base:
+        submodels = cls._discriminator_map  # a dict exactly on polymorphic bases
+        if not cls._is_polymorphic_base or submodels is None:
             raise ModelException(
                 "_get_model_by_discriminator_value can only be called on polymorphic base classes"
             )
-        return cls._discriminator_map.get(key)
+        return submodels.get(key)
 
     @classmethod
     def _construct_instance(cls, values: dict[str, Any]) -> Any:
@@ -215,21 +232,21 @@ class BaseModel:
         if self.__class__ != other.__class__:
             return False
         keys = set(self._columns)
-        if keys != set(other._columns):  # type: ignore[attr-defined]
+        if keys != set(other._columns):
             return False
         return all(getattr(self, k, None) == getattr(other, k, None) for k in keys)
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
+    __hash__ = None  # type: ignore[assignment]  # unhashable: mutable, compared by value
 
     @classmethod
     def column_family_name(cls, include_keyspace: bool = True) -> str:
         """The CQL table name, quoted as needed, prefixed with the keyspace by default."""
         raw = cls._table_name or cls._raw_column_family_name()
         if not include_keyspace:
-            return protect_name(raw)  # type: ignore[no-any-return]
+            return cast(str, protect_name(raw))  # the driver is untyped
         keyspace = cls._get_keyspace()
         cached = cls._qualified_name
         if cached is not None and cached[0] is cls and cached[1] == keyspace and cached[2] == raw:
@@ -257,8 +274,9 @@ class BaseModel:
         """Clean and validate every value, re-applying defaults to implicit Nones.
 
         Errors name the model and the column (``CItem.tiny 300 is out of
-        range...``).  Counter changes must fit a bigint, and the partition key
-        must be neither empty nor over 65535 bytes serialized.
+        range...``).  Counter changes must fit a bigint, and text and blob key
+        values must be what Cassandra accepts in a key: a partition key neither
+        empty nor over 65535 bytes serialized, a clustering value at most that.
         """
         managers = self._values
         manager = value = None
@@ -270,19 +288,18 @@ class BaseModel:
                     value = col.get_default()
                 manager.value = col.validate(value)
         except CQLEngineException as exc:
-            column = manager.column.column_name  # type: ignore[union-attr]
-            qualify(exc, type(self).__name__, column, value)
+            if manager is not None:  # None only if building the managers failed
+                qualify(exc, type(self).__name__, manager.column.column_name, value)
             raise
         if self._has_counter:
             check_counter_deltas(type(self).__name__, managers.values())
-        keys = self._sized_partition_keys
-        if keys and (len(keys) > 1 or not plain_key(managers[keys[0][0]].value)):
-            self._check_partition_key()
+        keys = self._sized_keys
+        if keys:
+            check_row_key(type(self), {name: managers[attr].value for attr, name in keys})
 
-    def _check_partition_key(self) -> None:
-        """Refuse an empty partition key, or one over 65535 bytes (text, blob... keys)."""
-        keys = self._sized_partition_keys
-        check_partition_key(type(self).__name__, ((c, getattr(self, n)) for n, c in keys))
+    def _check_key(self) -> None:
+        """Refuse an empty partition key, or a key over 65535 bytes (text and blob keys)."""
+        check_row_key(type(self), {name: getattr(self, attr) for attr, name in self._sized_keys})
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)
@@ -303,7 +320,7 @@ class BaseModel:
 
     def __len__(self) -> int:
         try:
-            return self._len  # type: ignore[has-type,no-any-return]
+            return self._len
         except AttributeError:
             self._len = len(self._columns)
             return self._len
@@ -367,10 +384,11 @@ class BaseModel:
         )
 
     def _prepare_write(self, action: str) -> None:
-        if self._is_polymorphic:
+        discriminator = self._discriminator_column_name  # set exactly on polymorphic models
+        if self._is_polymorphic and discriminator is not None:
             if self._is_polymorphic_base:
                 raise PolymorphicModelException(f"cannot {action} polymorphic base model")
-            setattr(self, self._discriminator_column_name, self.__discriminator_value__)
+            setattr(self, discriminator, self.__discriminator_value__)
         self.validate()
 
     def _written(self) -> Any:
@@ -407,8 +425,8 @@ class BaseModel:
 
     def delete(self) -> None:
         """Delete the instance's row."""
-        if self._sized_partition_keys:
-            self._check_partition_key()
+        if self._sized_keys:
+            self._check_key()
         self._dml().delete()
 
     def get_changed_columns(self) -> list[str]:
@@ -454,8 +472,9 @@ class ModelMetaClass(type):
         qualname = attrs.get("__qualname__", name)
         module = attrs.get("__module__", __name__)
         attrs.update(meta.exception_classes(qualname, module, bases, attrs, BaseModel))
-        klass = super().__new__(mcs, name, bases, attrs)
+        klass = cast("type[BaseModel]", super().__new__(mcs, name, bases, attrs))
         klass._table_meta = None if klass.__abstract__ else _bridge.table_meta(klass)
+        klass._sized_keys = sized_key_names(klass)
         meta.register_udts(klass)
         reset_loader(klass, BaseModel.__dict__["_construct_instance"])
         return klass

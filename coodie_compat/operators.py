@@ -60,12 +60,13 @@ class OpMapMeta(type):
     class derived from it is added under its ``symbol``.
     """
 
-    opmap: dict[str, type[Any]]
+    opmap: dict[str | None, type[Any]]
+    symbol: str | None  # each class's own (BaseQueryOperator.symbol)
 
     def __init__(cls, name: str, bases: tuple[type, ...], dct: dict[str, Any]) -> None:
         super().__init__(name, bases, dct)
         if any(isinstance(base, OpMapMeta) for base in bases):
-            cls.opmap[cls.symbol] = cls  # type: ignore[attr-defined]
+            cls.opmap[cls.symbol] = cls
         else:
             cls.opmap = {}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from coodie_compat import CQLEngineException, columns, models
 from coodie_compat import connection as conn
@@ -44,14 +44,16 @@ class BaseUserType:
 
     __type_name__: str | None = None
 
-    _fields: OrderedDict[str, Any] | None = None
-    _db_map: dict[str, str] | None = None
+    # Set on every user type class by UserTypeMetaClass; empty on this base class.
+    _fields: ClassVar[OrderedDict[str, Any]] = OrderedDict()
+    _db_map: ClassVar[dict[str, str]] = {}
+    _len: int  # __len__'s cache
 
     def __init__(self, **values: Any) -> None:
         self._values: dict[str, Any] = {}
         if self._db_map:
             values = {self._db_map.get(k, k): v for k, v in values.items()}
-        for name, field in self._fields.items():  # type: ignore[union-attr]
+        for name, field in self._fields.items():
             explicit = name in values
             value = values[name] if explicit else field.get_default()
             if value is not None or isinstance(field, columns.BaseContainerColumn):
@@ -63,15 +65,15 @@ class BaseUserType:
     def __eq__(self, other: object) -> bool:
         if self.__class__ != other.__class__:
             return False
-        keys = set(self._fields)  # type: ignore[arg-type]
-        if keys != set(other._fields):  # type: ignore[attr-defined]
+        keys = set(self._fields)
+        if keys != set(other._fields):
             return False
         return all(getattr(self, k, None) == getattr(other, k, None) for k in keys)
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
+    __hash__ = None  # type: ignore[assignment]  # unhashable: mutable, compared by value
 
     def __str__(self) -> str:
         return "{" + ", ".join(f"'{k}': {getattr(self, k)}" for k in self._values) + "}"
@@ -86,34 +88,34 @@ class BaseUserType:
             manager.reset_previous_value()
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._fields  # type: ignore[misc]
+        yield from self._fields
 
     def __getattr__(self, attr: str) -> Any:
         # Only reached for names that are not fields: map a CQL field name to its field.
         try:
-            return getattr(self, self._db_map[attr])  # type: ignore[index]
+            return getattr(self, self._db_map[attr])
         except KeyError:
             raise AttributeError(attr) from None
 
     def __getitem__(self, key: str) -> Any:
         if not isinstance(key, str):
             raise TypeError
-        if key not in self._fields:  # type: ignore[operator]
+        if key not in self._fields:
             raise KeyError
         return getattr(self, key)
 
     def __setitem__(self, key: str, val: Any) -> None:
         if not isinstance(key, str):
             raise TypeError
-        if key not in self._fields:  # type: ignore[operator]
+        if key not in self._fields:
             raise KeyError
         setattr(self, key, val)
 
     def __len__(self) -> int:
         try:
-            return self._len  # type: ignore[has-type,no-any-return]
+            return self._len
         except AttributeError:
-            self._len = len(self._fields)  # type: ignore[arg-type]
+            self._len = len(self._fields)
             return self._len
 
     def keys(self) -> list[str]:
@@ -147,7 +149,7 @@ class BaseUserType:
 
     def validate(self) -> None:
         """Clean and validate every field, re-applying defaults to implicit Nones."""
-        for name, field in self._fields.items():  # type: ignore[union-attr]
+        for name, field in self._fields.items():
             value = getattr(self, name)
             if value is None and not self._values[name].explicit and field.has_default:
                 value = field.get_default()

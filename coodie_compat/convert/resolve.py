@@ -11,9 +11,9 @@ fields (cqlengine ignores fields inherited from another UserType).
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field, replace
 
+from coodie_compat._model_meta import derived_name
 from coodie_compat.convert.columnspec import parse_column
 from coodie_compat.convert.defaults import Unconvertible
 from coodie_compat.convert.model import ColumnSpec, Finding, Level, RawClass
@@ -49,9 +49,8 @@ _IGNORED: dict[str, tuple[Level, str]] = {
 
 
 def cqlengine_name(class_name: str) -> str:
-    """cqlengine's default table or type name for a class name."""
-    name = re.sub(r"([a-z])([A-Z])", lambda m: f"{m.group(1)}_{m.group(2)}", class_name)
-    return re.sub(r"^_+", "", name[-48:].lower())
+    """cqlengine's default table or type name for a class name (the facade's own rule)."""
+    return derived_name(class_name)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 from coodie_compat import CQLEngineException, ValidationError, columns, connection
+from coodie_compat._input_errors import InvalidKey
 from coodie_compat._instance_state import load_eagerly
 from coodie_compat._model_meta import InvalidTableName, InvalidTableOptions
 from coodie_compat.models import Model, ModelDefinitionException
-from coodie_core.errors import InvalidIdentifier, InvalidTableOption
+from coodie_core.errors import CoodieError, InvalidIdentifier, InvalidTableOption
+from coodie_core.errors import InvalidKey as CoreInvalidKey
 
 V4 = uuid.UUID("4d1b4f7e-2f6a-4c1e-9a55-6f2b8d7c0e11")
 
@@ -137,7 +139,7 @@ def test_map_none_value_is_refused_on_insert_only() -> None:
         (lambda: Tag(name="k" * 70000).save(), ("Tag.name", "70000", "65535")),
         (lambda: Tag(name="é" * 40000).save(), ("Tag.name", "80000", "65535")),
         (lambda: Tag(name="").delete(), ("Tag.name", "''")),
-        (lambda: Pair(a="k" * 40000, b=b"b" * 30000, c=1).save(), ("Pair.a, b", "70006")),
+        (lambda: Pair(a="k" * 40000, b=b"b" * 30000, c=1).save(), ("Pair.a", "70006")),
         (lambda: Hits(page="").update(), ("Hits.page", "''")),
     ],
 )
@@ -151,6 +153,35 @@ def test_partition_keys_empty_or_over_65535_bytes_are_refused(
 def test_composite_keys_may_have_empty_components() -> None:
     Pair(a="", b=b"", c=1).validate()
     Pair(a="k" * 65000, b=b"", c=1).validate()
+
+
+class Named(Model):
+    """Text keys under other column names, and a text clustering column."""
+
+    __keyspace__ = "ks"
+    key = columns.Text(partition_key=True, db_field="k")
+    step = columns.Text(primary_key=True, db_field="s")
+
+
+def test_key_errors_are_the_facades_and_cores_and_name_the_attribute() -> None:
+    with pytest.raises(InvalidKey) as info:
+        Named(key="", step="a").save()
+    assert isinstance(info.value, ValidationError)
+    assert isinstance(info.value, CoreInvalidKey) and isinstance(info.value, CoodieError)
+    assert (info.value.model, info.value.field, info.value.value) == ("Named", "key", "")
+    assert str(info.value) == (
+        "Named.key: invalid key value '': Cassandra refuses an empty partition key"
+    )
+
+
+def test_clustering_values_over_65535_bytes_are_refused() -> None:
+    Named(key="a", step="s" * 65535).validate()
+    text = message(lambda: Named(key="a", step="s" * 65536).save())
+    assert text.startswith("Named.step: ") and "the clustering value is 65536 bytes" in text
+
+
+def test_models_without_text_or_blob_keys_skip_the_key_check() -> None:
+    assert Item._sized_keys == () and Named._sized_keys == (("key", "k"), ("step", "s"))
 
 
 def test_counter_changes_must_fit_a_bigint() -> None:

@@ -84,6 +84,20 @@ def test_text_key_ranges_are_not_size_checked() -> None:
     str(Tag.objects(name__gt="").allow_filtering())  # only = and IN name a partition
 
 
+class Page(Model):
+    __keyspace__ = "ks"
+    site = columns.Text(partition_key=True)
+    path = columns.Text(primary_key=True, db_field="p")
+
+
+def test_clustering_filter_values_over_65535_bytes_are_refused() -> None:
+    str(Page.objects(site="a", path="x" * 65535))
+    text = message(lambda: Page.objects(site="a", path="x" * 65536))
+    assert text.startswith("Page.path: ") and "the clustering value is 65536 bytes" in text
+    text = message(lambda: Page.objects(site="a", path__in=["x", "y" * 70000]))
+    assert text.startswith("Page.path: ") and "70000" in text
+
+
 def test_unknown_operator_is_both_exception_types() -> None:
     text = message(lambda: Item.objects(id__regex=1), QueryOperatorException)
     assert text == "Item.id: regex doesn't map to a QueryOperator (got 1)"
